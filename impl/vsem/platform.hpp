@@ -1,0 +1,151 @@
+// vsem/platform.hpp: the platform policy, and the OS platform.
+//
+// The platform policy is the one seam between real and model execution. Every
+// vsem algorithm is a template over a Platform type and touches shared memory,
+// the clock and the futex only through it. Two platforms ship:
+//
+//   vsem::os_platform                 std::atomic, the Linux futex, steady_clock
+//   vsem::model::platform (model/)    Relacy atomics and vars, a futex model
+//                                     keyed by address, a logical clock
+//
+// A Platform P provides:
+//   P::atomic<T>      the std::atomic<T> API. Algorithms use named calls only
+//                     (load, store, fetch_add, compare_exchange_strong, ...),
+//                     never operators, so the model can record each call's line.
+//   P::var<T>         plain (non-atomic) shared data with load()/store();
+//                     race-checked under the model.
+//   P::clock          a steady clock; P::clock::time_point is what deadlines use.
+//   P::wait(w, e)     futex wait on the futex word of a 64-bit atomic `w` (its
+//                     32 low-order bits, see below): sleeps only while that word
+//                     still equals `e`; may return spuriously.
+//   P::wait_until(w, e, deadline)
+//                     as wait, and returns false when `deadline` has passed
+//                     (true otherwise: woken, spurious, or value changed).
+//   P::wake(&w, n)    wakes up to n threads waiting on w's futex word. Takes a
+//                     pointer and never dereferences it, so it may be called
+//                     after the object holding w has been destroyed.
+//   P::spin_limit()   how many times to re-check before sleeping; P::pause() is
+//                     the CPU hint between two checks.
+//   P::contract_violation(what, where)
+//                     reports a violated precondition; never returns. The OS
+//                     platform prints and aborts (vsem/config.hpp); the model
+//                     platform fails the current model run with a trace.
+//   P::mutated(m)     the mutation selector (vsem/mutation.hpp); always false
+//                     here, so variation points compile away.
+//
+// The futex word. Futexes are 32 bits wide. A 64-bit state word whose low-order
+// 32 bits are the futex word lets one read-modify-write change a count and read
+// a waiter count together, while the kernel sleeps on the count alone. The low
+// half sits at byte offset 0 on little-endian targets (x86-64, AArch64,
+// RISC-V: the ones vsem supports) and at offset 4 on big-endian ones;
+// futex_word() picks the offset with std::endian, and the static_asserts below
+// pin the layout it relies on (lock-free, 8 bytes, no padding). The kernel reads
+// the 32-bit half with an ordinary aligned load, which every supported CPU
+// performs atomically with respect to 64-bit read-modify-writes of the whole.
+#pragma once
+
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+
+#include "config.hpp"
+#include "mutation.hpp"
+#include "os/futex.hpp"
+
+namespace vsem {
+
+// Plain shared data for the OS platform: a T with the model's load/store API.
+template <class T>
+class plain_var {
+ public:
+  constexpr plain_var() = default;
+  constexpr explicit plain_var(T v) : value_(v) {}
+  T load() const noexcept { return value_; }
+  void store(T v) noexcept { value_ = v; }
+
+ private:
+  T value_{};
+};
+
+// The real platform: std::atomic, the Linux futex system call, steady_clock.
+struct os_platform {
+  template <class T>
+  using atomic = std::atomic<T>;
+  template <class T>
+  using var = plain_var<T>;
+  using clock = std::chrono::steady_clock;
+
+  static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+  static_assert(sizeof(std::atomic<std::uint64_t>) == sizeof(std::uint64_t));
+  static_assert(std::endian::native == std::endian::little ||
+                std::endian::native == std::endian::big);
+
+  // Address of the futex word (low-order 32 bits) of a 64-bit atomic. Pure
+  // address arithmetic: reads nothing.
+  static const std::uint32_t* futex_word(const atomic<std::uint64_t>* w) noexcept {
+    constexpr int low_half = std::endian::native == std::endian::little ? 0 : 1;
+    return reinterpret_cast<const std::uint32_t*>(w) + low_half;
+  }
+
+  // Sleeps while the futex word of w equals expected. Returns on a wake, a
+  // changed value, a signal, or spuriously: callers re-check in a loop.
+  static void wait(const atomic<std::uint64_t>& w, std::uint32_t expected) noexcept {
+    os::futex_wait(futex_word(&w), expected, nullptr);
+  }
+
+  // As wait(); returns false only when the deadline has passed.
+  static bool wait_until(const atomic<std::uint64_t>& w, std::uint32_t expected,
+                         clock::time_point deadline) noexcept {
+    if (deadline == clock::time_point::max()) {
+      wait(w, expected);
+      return true;
+    }
+    const auto since_epoch = deadline.time_since_epoch();
+    if (since_epoch.count() < 0) return false;  // before the epoch: long past
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+    timespec ts{};
+    ts.tv_sec = static_cast<std::time_t>(secs.count());
+    ts.tv_nsec = static_cast<long>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - secs).count());
+    return os::futex_wait(futex_word(&w), expected, &ts) != os::futex_result::timed_out;
+  }
+
+  // Wakes up to n waiters of w's futex word without touching *w.
+  static void wake(const atomic<std::uint64_t>* w, int n) noexcept {
+    os::futex_wake(futex_word(w), n);
+  }
+
+  static int spin_limit() noexcept { return 64; }
+  static void pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+  }
+
+  [[noreturn]] static void contract_violation(const char* what, source_location where) noexcept {
+    detail::contract_violation(what, where);
+  }
+
+  static constexpr bool mutated(mutation) noexcept {
+    return false;
+  }
+};
+
+namespace detail {
+
+// Checks a precondition through the platform: compiles to nothing when
+// contract checks are off (vsem/config.hpp).
+template <class Platform>
+inline void expects(bool ok, const char* what,
+                    source_location where = source_location::current()) noexcept {
+  if constexpr (checks_enabled) {
+    if (!ok) Platform::contract_violation(what, where);
+  }
+}
+
+}  // namespace detail
+}  // namespace vsem

@@ -1,0 +1,281 @@
+// vsem/semaphore.hpp: vsem::counting_semaphore and vsem::binary_semaphore.
+//
+// A counting semaphore holds a count of permits. release(n) adds n permits;
+// acquire() waits until a permit is available and takes it. The API is that of
+// std::counting_semaphore ([thread.sema]) and the class is a drop-in
+// replacement for it:
+//
+//   vsem::counting_semaphore<> slots(8);   // 8 permits
+//   slots.acquire();                      // take one, sleeping while none is left
+//   slots.release();                      // give it back, waking a sleeper if any
+//
+// Limits. The count is a 32-bit futex word, so max() is 2^31 - 1 for every
+// counting_semaphore (the default LeastMaxValue is that same value, and a
+// larger LeastMaxValue is rejected at compile time), except that a semaphore
+// whose LeastMaxValue is 0 or 1 reports that value: binary_semaphore::max() is
+// 1. The object is 8 bytes.
+//
+// Memory ordering. A release() strongly happens before every acquire() or
+// successful try_acquire*() that takes one of the permits it added (the
+// release is a release operation on the state word; taking a permit is an
+// acquire operation on the same word, and any read-modify-writes between them
+// continue the release sequence). Data written before release() can therefore
+// be read without a race after the acquire that consumes the permit.
+// Acquires do not synchronise with one another, and a failed try_acquire*()
+// synchronises with nothing.
+//
+// Progress. Uncontended acquire() and release() are one atomic
+// read-modify-write each (acquire also does one relaxed load) and make no
+// system call at any count. A thread that finds no permit spins briefly
+// (Platform::spin_limit() re-checks), then registers as a waiter and sleeps on
+// a futex. release() wakes min(n, waiters) sleepers, and only when the same
+// atomic step that added the permits saw a registered waiter; a permit and a
+// waiter can never both be stranded (see the models in models/).
+//
+// Destruction. A semaphore may be destroyed as soon as every acquire that
+// needs it has returned, even while the release() that supplied the last
+// permit is still running (the "wait for completion on the stack" pattern):
+// once its permits are visible, release() only hands the futex word's address
+// to the kernel and never reads or writes the object again. Destroying a
+// semaphore while a thread is blocked in it is a contract violation.
+//
+// Contracts (checked when VSEM_CHECKS is on, see vsem/config.hpp): the initial
+// count is in 0..max(); release(n) needs 0 <= n and count + n <= max().
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "platform.hpp"
+
+namespace vsem {
+
+namespace detail {
+// The largest count the 32-bit futex word can hold as a non-negative int.
+inline constexpr std::ptrdiff_t semaphore_count_limit = 0x7fffffff;
+}  // namespace detail
+
+template <std::ptrdiff_t LeastMaxValue = detail::semaphore_count_limit,
+          class Platform = os_platform>
+class counting_semaphore {
+  static_assert(LeastMaxValue >= 0, "LeastMaxValue must not be negative");
+  static_assert(LeastMaxValue <= detail::semaphore_count_limit,
+                "vsem::counting_semaphore holds at most 2^31 - 1 permits (a 32-bit futex count)");
+
+  using clock = typename Platform::clock;
+  using state_t = std::uint64_t;
+
+  // State word layout: bits 0..31 count the permits (this half is the futex
+  // word, see vsem/platform.hpp); bits 32..63 count the registered waiters.
+  static constexpr state_t one_waiter = state_t{1} << 32;
+  static constexpr std::uint32_t count_of(state_t s) noexcept {
+    return static_cast<std::uint32_t>(s);
+  }
+  static constexpr std::uint32_t waiters_of(state_t s) noexcept {
+    return static_cast<std::uint32_t>(s >> 32);
+  }
+
+ public:
+  // The largest count this semaphore can hold (see "Limits" above).
+  static constexpr std::ptrdiff_t max() noexcept {
+    return LeastMaxValue <= 1 ? LeastMaxValue : detail::semaphore_count_limit;
+  }
+
+  // Creates a semaphore holding `desired` permits.
+  // Requires 0 <= desired <= max() (checked).
+  constexpr explicit counting_semaphore(std::ptrdiff_t desired) noexcept
+      : state_(static_cast<state_t>(static_cast<std::uint32_t>(desired))) {
+    detail::expects<Platform>(desired >= 0, "counting_semaphore: initial count is negative");
+    detail::expects<Platform>(desired <= max(), "counting_semaphore: initial count exceeds max()");
+  }
+
+  // Requires that no thread is blocked in acquire (checked).
+  ~counting_semaphore() {
+    detail::expects<Platform>(
+        // relaxed: a check of the caller's own obligation; only a thread still
+        // inside acquire could have registered, and the caller must have
+        // synchronised with all of them.
+        waiters_of(state_.load(std::memory_order_relaxed)) == 0,
+        "counting_semaphore destroyed while a thread is blocked in acquire");
+  }
+
+  counting_semaphore(const counting_semaphore&) = delete;
+  counting_semaphore& operator=(const counting_semaphore&) = delete;
+
+  // Adds `update` permits and wakes up to `update` blocked acquirers.
+  // Requires 0 <= update and count + update <= max() (checked; the count is
+  // checked with the value this release observed, after the fact, so a
+  // violation aborts rather than silently clamping). release(0) does nothing.
+  // Strongly happens before each acquire that takes one of these permits. The
+  // semaphore may be destroyed by such an acquirer while this call is still
+  // running (see "Destruction").
+  void release(std::ptrdiff_t update = 1) noexcept {
+    detail::expects<Platform>(update >= 0, "counting_semaphore::release: update is negative");
+    detail::expects<Platform>(update <= max(), "counting_semaphore::release: update exceeds max()");
+    if (update == 0) return;
+    const auto* const self = &state_;  // the futex key; address arithmetic, no access
+    const auto order = Platform::mutated(mutation::relaxed_release) ? std::memory_order_relaxed
+                                                                    : std::memory_order_release;
+    // release: pairs with the acquire CAS (try_acquire / acquire_slow) that
+    // takes one of these permits, directly or through the release sequence.
+    const state_t old = state_.fetch_add(static_cast<state_t>(update), order);
+    // From here on an acquirer may have taken the permit and destroyed *this:
+    // only `old`, `update` and `self` may be used.
+    detail::expects<Platform>(static_cast<std::ptrdiff_t>(count_of(old)) + update <= max(),
+                              "counting_semaphore::release: count would exceed max()");
+    if (Platform::mutated(mutation::touch_after_release)) {
+      (void)state_.load(std::memory_order_relaxed);  // the bug: reads the object after publishing
+    }
+    if (Platform::mutated(mutation::skip_wake)) return;
+    if (Platform::mutated(mutation::wake_only_from_zero)) {
+      // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1.
+      if (count_of(old) == 0) Platform::wake(self, update == 1 ? 1 : INT_MAX);
+      return;
+    }
+    const std::uint32_t waiters = waiters_of(old);
+    if (waiters == 0) return;  // nobody registered before our fetch_add: nobody to wake
+    const auto wake = std::min<std::ptrdiff_t>(update, waiters);
+    Platform::wake(self,
+                   Platform::mutated(mutation::wake_one_for_many) ? 1 : static_cast<int>(wake));
+  }
+
+  // Takes one permit, sleeping until one is available.
+  void acquire() noexcept {
+    if (try_acquire()) return;
+    acquire_slow<false>(typename clock::time_point{});
+  }
+
+  // Takes one permit if one is available now; never blocks. Returns false only
+  // when it observed a count of zero during the call: contention alone (a
+  // failed compare-exchange) never makes it fail, and a release that happens
+  // before the call is always seen.
+  bool try_acquire() noexcept {
+    // relaxed: only a guess for the CAS below, which validates it.
+    state_t s = state_.load(std::memory_order_relaxed);
+    while (count_of(s) > 0) {
+      if (Platform::mutated(mutation::check_then_act)) {
+        // The bug: acts on the count it checked, in a separate step.
+        state_.fetch_sub(1, std::memory_order_acquire);
+        return true;
+      }
+      // acquire: pairs with the release() whose permit this takes.
+      if (state_.compare_exchange_strong(s, s - 1, acquire_order(), std::memory_order_relaxed)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Takes one permit, waiting at most `rel_time`. Returns false on timeout. A
+  // zero or negative duration behaves as try_acquire().
+  template <class Rep, class Period>
+  bool try_acquire_for(const std::chrono::duration<Rep, Period>& rel_time) noexcept {
+    if (try_acquire()) return true;
+    if (rel_time <= rel_time.zero()) return false;
+    return acquire_slow<true>(deadline_after(clock::now(), rel_time));
+  }
+
+  // Takes one permit, waiting until `abs_time` at most. Returns false on
+  // timeout. A deadline already passed behaves as try_acquire(). Any clock is
+  // accepted; a clock other than Platform::clock is followed by re-checking it
+  // after each timeout, as the standard requires.
+  template <class Clock, class Duration>
+  bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& abs_time) noexcept {
+    if constexpr (std::is_same_v<Clock, clock>) {
+      if (try_acquire()) return true;
+      const auto now = clock::now();
+      if (abs_time <= now) return false;
+      return acquire_slow<true>(deadline_after(now, abs_time - now));
+    } else {
+      for (;;) {
+        if (try_acquire_for(abs_time - Clock::now())) return true;
+        if (Clock::now() >= abs_time) return false;
+      }
+    }
+  }
+
+  // A racy snapshot of the internal state, for tests and models only.
+  struct snapshot {
+    std::uint32_t count;    // permits available
+    std::uint32_t waiters;  // threads registered as waiting
+  };
+  snapshot debug_snapshot() const noexcept {
+    // relaxed: a diagnostic read, synchronises with nothing.
+    const state_t s = state_.load(std::memory_order_relaxed);
+    return {count_of(s), waiters_of(s)};
+  }
+
+ private:
+  static constexpr std::memory_order acquire_order() noexcept {
+    return Platform::mutated(mutation::relaxed_acquire) ? std::memory_order_relaxed
+                                                        : std::memory_order_acquire;
+  }
+
+  // now + rel, rounded up to the clock's tick and saturating at the end of time.
+  template <class Rep, class Period>
+  static typename clock::time_point deadline_after(
+      typename clock::time_point now, const std::chrono::duration<Rep, Period>& rel) noexcept {
+    using wide = std::chrono::duration<long double>;
+    if (wide(rel) >= wide(clock::time_point::max() - now)) return clock::time_point::max();
+    return now + std::chrono::ceil<typename clock::duration>(rel);
+  }
+
+  // The slow path of acquire (Timed == false) and try_acquire_for/until
+  // (Timed == true): spin, then register as a waiter and sleep on the count.
+  template <bool Timed>
+  bool acquire_slow(typename clock::time_point deadline) noexcept {
+    for (int i = 0, n = Platform::spin_limit(); i < n; ++i) {
+      Platform::pause();
+      if (try_acquire()) return true;
+    }
+    // relaxed: the waiter count is read only by read-modify-writes of this same
+    // word (release's fetch_add), so modification order alone decides whether a
+    // release sees this waiter; if it came first, `s` shows its permits.
+    state_t s = state_.fetch_add(one_waiter, std::memory_order_relaxed) + one_waiter;
+    bool timed_out = false;
+    for (;;) {
+      if (count_of(s) > 0) {
+        // Take a permit and deregister in one step. acquire: pairs with the
+        // release() whose permit this takes.
+        if (state_.compare_exchange_strong(s, s - 1 - one_waiter, acquire_order(),
+                                           std::memory_order_relaxed)) {
+          return true;
+        }
+        continue;  // `s` now holds the current state
+      }
+      if (Timed && timed_out) {
+        if (Platform::mutated(mutation::timeout_keeps_waiter)) return false;
+        // Deregister, but only while the count is still zero: a permit that
+        // arrived meanwhile is taken above instead, so a release that counted
+        // this waiter never wakes nobody while a permit sits unclaimed.
+        // relaxed: a failed acquire synchronises with nothing.
+        if (state_.compare_exchange_strong(s, s - one_waiter, std::memory_order_relaxed,
+                                           std::memory_order_relaxed)) {
+          return false;
+        }
+        continue;
+      }
+      if constexpr (Timed) {
+        if (!Platform::wait_until(state_, 0, deadline)) timed_out = true;
+      } else {
+        Platform::wait(state_, 0);
+      }
+      // relaxed: the CAS above validates it and does the acquire.
+      s = state_.load(std::memory_order_relaxed);
+    }
+  }
+
+  typename Platform::template atomic<state_t> state_;
+};
+
+// A semaphore with at most one permit: max() == 1. Releasing a binary
+// semaphore that already holds its permit is a contract violation.
+template <class Platform = os_platform>
+using basic_binary_semaphore = counting_semaphore<1, Platform>;
+using binary_semaphore = basic_binary_semaphore<>;
+
+}  // namespace vsem
