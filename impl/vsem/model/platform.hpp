@@ -77,8 +77,8 @@ namespace vsem::model {
 // Settings of the model platform for the runs that follow; set them before
 // rl::simulate (vsem::model::run does). Plain data outside any simulation.
 struct options {
-  bool spurious_wakeups = false;  // may a futex wait return without a wake?
-  int spin_limit = 1;             // re-checks before a waiter registers and sleeps
+  bool spurious_wakeups = false;     // may a futex wait return without a wake?
+  int spin_limit = 1;                // re-checks before a waiter registers and sleeps
   mutation mutant = mutation::none;  // the variation point switched on, if any
 };
 
@@ -95,12 +95,18 @@ inline rl::debug_info info_of(const source_location& l) noexcept {
 
 constexpr rl::memory_order to_rl(std::memory_order mo) noexcept {
   switch (mo) {
-    case std::memory_order_relaxed: return rl::mo_relaxed;
-    case std::memory_order_consume: return rl::mo_consume;
-    case std::memory_order_acquire: return rl::mo_acquire;
-    case std::memory_order_release: return rl::mo_release;
-    case std::memory_order_acq_rel: return rl::mo_acq_rel;
-    case std::memory_order_seq_cst: return rl::mo_seq_cst;
+    case std::memory_order_relaxed:
+      return rl::mo_relaxed;
+    case std::memory_order_consume:
+      return rl::mo_consume;
+    case std::memory_order_acquire:
+      return rl::mo_acquire;
+    case std::memory_order_release:
+      return rl::mo_release;
+    case std::memory_order_acq_rel:
+      return rl::mo_acq_rel;
+    case std::memory_order_seq_cst:
+      return rl::mo_seq_cst;
   }
   return rl::mo_seq_cst;
 }
@@ -258,9 +264,8 @@ class world {
   // The world of the running simulation; fails the run if there is none.
   static world& current(source_location l = source_location::current()) {
     if (current_ == nullptr) {
-      rl::ctx().fail_test(
-          "vsem model platform used outside a vsem::model::test (no futex table)",
-          rl::test_result_user_assert_failed, detail::info_of(l));
+      rl::ctx().fail_test("vsem model platform used outside a vsem::model::test (no futex table)",
+                          rl::test_result_user_assert_failed, detail::info_of(l));
     }
     return *current_;
   }
@@ -293,7 +298,9 @@ class world {
   rl::atomic<int> queues_[max_futex_words];  // used only for their wait queues
 };
 
-inline clock::time_point clock::now() noexcept { return world::current().now(); }
+inline clock::time_point clock::now() noexcept {
+  return world::current().now();
+}
 
 // The model platform (see the top of this file and vsem/platform.hpp).
 struct platform {

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# ci/deps.sh -- install what vsem needs on Debian 12 (bookworm), only when missing.
+#
+# Usage:  ci/deps.sh [EXTRA_PACKAGE...]
+#
+# Checks every package with one dpkg-query call; if all are installed it exits at once
+# (no `apt-get update`). Otherwise it runs `apt-get update` and
+# `apt-get install -y --no-install-recommends` for the missing ones only.
+# Runs as root (CI); as another user it uses sudo if present, and fails clearly if not.
+# Extra package names given as arguments are installed the same way.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+packages=(
+  build-essential g++ clang clang-format cmake ninja-build
+  libgtest-dev googletest libbenchmark-dev
+  relacy-dev libconcurrentqueue-dev libtbb-dev
+  libclang-rt-14-dev   # clang's sanitizer runtimes (clang-tsan, clang-asan)
+  python3
+  "$@"
+)
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  echo "ci/deps.sh: dpkg-query/apt-get not found; this script supports Debian 12 only." >&2
+  exit 1
+fi
+
+# One dpkg-query for all packages; unknown packages print nothing (and an error we drop).
+declare -A installed=()
+while read -r name state; do
+  [[ $state == installed ]] && installed[$name]=1
+done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${packages[@]}" 2>/dev/null || true)
+
+missing=()
+for p in "${packages[@]}"; do
+  [[ -n ${installed[${p%%:*}]:-} ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "ci/deps.sh: all ${#packages[@]} packages already installed."
+  exit 0
+fi
+
+if ((EUID == 0)); then
+  as_root=(env DEBIAN_FRONTEND=noninteractive)
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
+else
+  echo "ci/deps.sh: missing packages: ${missing[*]}" >&2
+  echo "ci/deps.sh: not root and sudo is not installed; run as root." >&2
+  exit 1
+fi
+
+echo "ci/deps.sh: installing: ${missing[*]}"
+"${as_root[@]}" apt-get -o Acquire::Retries=3 update
+"${as_root[@]}" apt-get -o Acquire::Retries=3 install -y --no-install-recommends "${missing[@]}"
+echo "ci/deps.sh: done."

@@ -1,0 +1,498 @@
+// vsem-verify: runs vsem's Relacy models and reports like a CI tool.
+//
+// Usage: vsem-verify [list] [options] [NAME-GLOB...]
+// Run `vsem-verify --help` for the options. Exit status 0 only when every
+// selected run met its expectation (a model passed; a mutant was caught with
+// the expected failure and a trace naming the mutated line of impl/).
+#include <fnmatch.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+#include "registry.hpp"
+
+#ifndef VSEM_SOURCE_DIR
+#define VSEM_SOURCE_DIR "."
+#endif
+
+namespace {
+
+using vsem::verify::run;
+using vsem::verify::search;
+using vsem::verify::search_kind;
+using clock_type = std::chrono::steady_clock;
+
+struct cli {
+  bool list = false;
+  bool deep = false;
+  enum { all, models_only, mutants_only } which = all;
+  std::vector<std::string> globs;
+  bool override_search = false;
+  search how;
+  bool have_bound = false, have_iterations = false, have_spurious = false;
+  unsigned long offset = 0;
+  std::string out_dir = "verify-results";
+  std::string junit, json;
+  unsigned shard_index = 0, shard_count = 1;
+  bool quiet_progress = false;
+};
+
+void usage(std::FILE* f) {
+  std::fputs(
+      "usage: vsem-verify [list] [options] [NAME-GLOB...]\n"
+      "\n"
+      "Runs the registered Relacy models of vsem (all of the CI tier by default).\n"
+      "  list                 list the runs that would be selected, and exit\n"
+      "  NAME-GLOB            select runs whose name matches (fnmatch), e.g. 'handoff*'\n"
+      "  --deep               include the deep tier (bigger configurations, higher bounds)\n"
+      "  --models             only runs of vsem's algorithms (must pass)\n"
+      "  --mutants            only mutant runs (must be caught)\n"
+      "  --scheduler S        override the search: full | bound | random\n"
+      "  --bound K            context bound for --scheduler bound (default 2)\n"
+      "  --iterations N       iterations for --scheduler random (default 100000)\n"
+      "  --offset N           start the random scheduler at iteration N\n"
+      "  --spurious on|off    override spurious futex wakeups\n"
+      "  --out DIR            where traces go (default verify-results)\n"
+      "  --junit FILE         write JUnit XML\n"
+      "  --json FILE          write a JSON report\n"
+      "  --shard I/N          run only the I-th (0-based) of N parts of the selection\n"
+      "  --no-progress        no progress lines\n"
+      "  -h, --help           this text\n",
+      f);
+}
+
+bool parse(int argc, char** argv, cli& c) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* what) -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "vsem-verify: %s needs a value\n", what);
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "list" && i == 1) {
+      c.list = true;
+    } else if (a == "-h" || a == "--help") {
+      usage(stdout);
+      std::exit(0);
+    } else if (a == "--deep") {
+      c.deep = true;
+    } else if (a == "--models") {
+      c.which = cli::models_only;
+    } else if (a == "--mutants") {
+      c.which = cli::mutants_only;
+    } else if (a == "--scheduler") {
+      const std::string s = value("--scheduler");
+      c.override_search = true;
+      if (s == "full")
+        c.how.kind = search_kind::full;
+      else if (s == "bound")
+        c.how.kind = search_kind::bound;
+      else if (s == "random")
+        c.how.kind = search_kind::random;
+      else {
+        std::fprintf(stderr, "vsem-verify: unknown scheduler '%s' (full, bound, random)\n",
+                     s.c_str());
+        return false;
+      }
+    } else if (a == "--bound") {
+      c.how.bound = static_cast<unsigned>(std::stoul(value("--bound")));
+      c.have_bound = true;
+    } else if (a == "--iterations") {
+      c.how.iterations = std::stoul(value("--iterations"));
+      c.have_iterations = true;
+    } else if (a == "--offset") {
+      c.offset = std::stoul(value("--offset"));
+    } else if (a == "--spurious") {
+      const std::string s = value("--spurious");
+      if (s != "on" && s != "off") {
+        std::fprintf(stderr, "vsem-verify: --spurious takes on or off\n");
+        return false;
+      }
+      c.how.spurious_wakeups = s == "on";
+      c.have_spurious = true;
+    } else if (a == "--out") {
+      c.out_dir = value("--out");
+    } else if (a == "--junit") {
+      c.junit = value("--junit");
+    } else if (a == "--json") {
+      c.json = value("--json");
+    } else if (a == "--shard") {
+      const std::string s = value("--shard");
+      unsigned i1 = 0, n1 = 0;
+      if (std::sscanf(s.c_str(), "%u/%u", &i1, &n1) != 2 || n1 == 0 || i1 >= n1) {
+        std::fprintf(stderr, "vsem-verify: --shard takes I/N with 0 <= I < N\n");
+        return false;
+      }
+      c.shard_index = i1;
+      c.shard_count = n1;
+    } else if (a == "--no-progress") {
+      c.quiet_progress = true;
+    } else if (!a.empty() && a[0] == '-') {
+      std::fprintf(stderr, "vsem-verify: unknown option '%s'\n", a.c_str());
+      usage(stderr);
+      return false;
+    } else {
+      c.globs.push_back(a);
+    }
+  }
+  return true;
+}
+
+std::string describe(const search& s) {
+  switch (s.kind) {
+    case search_kind::full:
+      return "full";
+    case search_kind::bound:
+      return "bound " + std::to_string(s.bound);
+    case search_kind::random:
+      return "random " + std::to_string(s.iterations);
+  }
+  return "?";
+}
+
+// Receives Relacy's "P% (i/total)" progress lines and prints at most one line
+// every 5 seconds. No heap use: Relacy writes to it from inside a simulation.
+class progress_buf : public std::streambuf {
+ public:
+  progress_buf(const char* name, bool quiet) : name_(name), quiet_(quiet) {}
+
+ protected:
+  int overflow(int ch) override {
+    if (ch == '\n' || len_ + 1 >= sizeof line_) {
+      line_[len_] = 0;
+      on_line();
+      len_ = 0;
+    } else if (ch != EOF) {
+      line_[len_++] = static_cast<char>(ch);
+    }
+    return ch == EOF ? 0 : ch;
+  }
+
+ private:
+  void on_line() {
+    unsigned long pct = 0, iter = 0, total = 0;
+    if (std::sscanf(line_, "%lu%% (%lu/%lu)", &pct, &iter, &total) != 3) return;
+    const auto now = clock_type::now();
+    if (quiet_ || now - last_ < std::chrono::seconds(5)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "  ... %s: %lu iterations, %.0f/s, ~%lu%% of ~%lu (estimate)\n", name_,
+                 iter, secs > 0 ? iter / secs : 0.0, pct, total);
+  }
+  const char* name_;
+  bool quiet_;
+  char line_[256] = {};
+  std::size_t len_ = 0;
+  clock_type::time_point start_ = clock_type::now();
+  clock_type::time_point last_ = clock_type::now();
+};
+
+struct outcome {
+  const run* r = nullptr;
+  search how;
+  rl::test_result_e result = rl::test_result_success;
+  unsigned long iterations = 0;
+  double seconds = 0;
+  bool ok = false;
+  std::string verdict;  // PASS, FAIL, CAUGHT, MISSED
+  std::string detail;
+  std::string trace;  // path of the saved trace, if any
+  std::string final_state;
+};
+
+std::string sanitize(std::string s) {
+  for (char& ch : s) {
+    if (ch == '/' || ch == '@' || ch == ' ') ch = '_';
+  }
+  return s;
+}
+
+void make_dirs(const std::string& path) {
+  std::string cur;
+  std::stringstream ss(path);
+  std::string part;
+  if (!path.empty() && path[0] == '/') cur = "/";
+  while (std::getline(ss, part, '/')) {
+    if (part.empty()) continue;
+    cur += part + "/";
+    ::mkdir(cur.c_str(), 0755);
+  }
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The line number of the first line of impl/vsem/<file> containing `text`.
+int site_line(const std::string& file, const std::string& text) {
+  std::ifstream in(std::string(VSEM_SOURCE_DIR) + "/impl/vsem/" + file);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.find(text) != std::string::npos) return n;
+  }
+  return 0;
+}
+
+outcome execute(const run& r, const cli& c) {
+  outcome o;
+  o.r = &r;
+  o.how = r.how;
+  if (c.override_search) {
+    o.how.kind = c.how.kind;
+    o.how.bound = c.have_bound ? c.how.bound : 2;
+    o.how.iterations = c.have_iterations ? c.how.iterations : 100000;
+  } else {
+    if (c.have_bound && o.how.kind == search_kind::bound) o.how.bound = c.how.bound;
+    if (c.have_iterations && o.how.kind == search_kind::random) o.how.iterations = c.how.iterations;
+  }
+  if (c.have_spurious) o.how.spurious_wakeups = c.how.spurious_wakeups;
+
+  vsem::model::options& opt = vsem::model::current_options();
+  opt = vsem::model::options{};
+  opt.spurious_wakeups = o.how.spurious_wakeups;
+  opt.spin_limit = o.how.spin_limit;
+  opt.mutant = r.mutant;
+
+  make_dirs(c.out_dir);
+  const std::string trace_path = c.out_dir + "/" + sanitize(r.name) + ".trace.txt";
+  std::ofstream trace(trace_path);
+  progress_buf pbuf(r.name.c_str(), c.quiet_progress);
+  std::ostream progress(&pbuf);
+
+  rl::test_params p;
+  p.output_stream = &trace;
+  p.progress_stream = &progress;
+  switch (o.how.kind) {
+    case search_kind::full:
+      p.search_type = rl::fair_full_search_scheduler_type;
+      break;
+    case search_kind::bound:
+      p.search_type = rl::fair_context_bound_scheduler_type;
+      p.context_bound = o.how.bound;
+      break;
+    case search_kind::random:
+      p.search_type = rl::random_scheduler_type;
+      p.iteration_count = static_cast<rl::iteration_t>(c.offset + o.how.iterations);
+      if (c.offset != 0) p.initial_state = std::to_string(c.offset);
+      break;
+  }
+
+  const auto t0 = clock_type::now();
+  r.simulate(p);
+  o.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  trace.close();
+  opt = vsem::model::options{};
+
+  o.result = p.test_result;
+  o.iterations = p.stop_iteration;
+  o.final_state = p.final_state;
+  const bool failed = p.test_result != rl::test_result_success;
+
+  if (r.mutant == vsem::mutation::none) {
+    o.ok = !failed;
+    o.verdict = o.ok ? "PASS" : "FAIL";
+    if (failed) o.detail = rl::test_result_str(p.test_result);
+  } else {
+    o.verdict = "MISSED";
+    if (!failed) {
+      o.detail = "not caught: the model passed with the mutant on";
+    } else if (p.test_result != r.expected) {
+      o.detail = std::string("caught as ") + rl::test_result_str(p.test_result) + ", expected " +
+                 rl::test_result_str(r.expected);
+    } else {
+      const int line = site_line(r.site_file, r.site_text);
+      const std::string needle = r.site_file + "(" + std::to_string(line) + ")";
+      if (line == 0) {
+        o.detail = "site text not found in impl/vsem/" + r.site_file;
+      } else if (slurp(trace_path).find(needle) == std::string::npos) {
+        o.detail = "trace does not name " + needle;
+      } else {
+        o.ok = true;
+        o.verdict = "CAUGHT";
+        o.detail = std::string(rl::test_result_str(p.test_result)) + " at impl/vsem/" + needle;
+      }
+    }
+  }
+  if (failed) {
+    o.trace = trace_path;
+  } else {
+    std::remove(trace_path.c_str());
+  }
+  return o;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
+}
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (static_cast<unsigned char>(ch) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+void write_junit(const std::string& path, const std::vector<outcome>& v, double total) {
+  std::ofstream f(path);
+  int failures = 0;
+  for (const auto& o : v) failures += o.ok ? 0 : 1;
+  f << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    << "<testsuites><testsuite name=\"vsem-verify\" tests=\"" << v.size() << "\" failures=\""
+    << failures << "\" time=\"" << total << "\">\n";
+  for (const auto& o : v) {
+    f << "  <testcase classname=\"vsem.models\" name=\"" << xml_escape(o.r->name) << "\" time=\""
+      << o.seconds << "\">";
+    if (!o.ok) {
+      f << "<failure message=\"" << xml_escape(o.verdict + ": " + o.detail) << "\">"
+        << xml_escape("trace: " + o.trace) << "</failure>";
+    }
+    f << "<system-out>"
+      << xml_escape(o.r->property + " | " + describe(o.how) + " | " + std::to_string(o.iterations) +
+                    " iterations")
+      << "</system-out></testcase>\n";
+  }
+  f << "</testsuite></testsuites>\n";
+}
+
+void write_json(const std::string& path, const std::vector<outcome>& v, double total) {
+  std::ofstream f(path);
+  f << "{\n  \"tool\": \"vsem-verify\",\n  \"seconds\": " << total << ",\n  \"runs\": [\n";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto& o = v[i];
+    f << "    {\"name\": \"" << json_escape(o.r->name) << "\", \"property\": \""
+      << json_escape(o.r->property) << "\", \"configuration\": \""
+      << json_escape(o.r->configuration) << "\", \"search\": \"" << describe(o.how)
+      << "\", \"spurious_wakeups\": " << (o.how.spurious_wakeups ? "true" : "false")
+      << ", \"mutant\": \"" << vsem::name(o.r->mutant) << "\", \"expected\": \""
+      << rl::test_result_str(o.r->expected) << "\", \"result\": \"" << rl::test_result_str(o.result)
+      << "\", \"verdict\": \"" << o.verdict << "\", \"ok\": " << (o.ok ? "true" : "false")
+      << ", \"iterations\": " << o.iterations << ", \"seconds\": " << o.seconds
+      << ", \"detail\": \"" << json_escape(o.detail) << "\", \"trace\": \"" << json_escape(o.trace)
+      << "\"}" << (i + 1 < v.size() ? "," : "") << "\n";
+  }
+  f << "  ]\n}\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli c;
+  if (!parse(argc, argv, c)) return 2;
+
+  std::vector<const run*> selected;
+  for (const run& r : vsem::verify::registry()) {
+    if (r.level == vsem::verify::tier::deep && !c.deep) continue;
+    const bool is_mutant = r.mutant != vsem::mutation::none;
+    if (c.which == cli::models_only && is_mutant) continue;
+    if (c.which == cli::mutants_only && !is_mutant) continue;
+    bool match = c.globs.empty();
+    for (const auto& g : c.globs) match = match || fnmatch(g.c_str(), r.name.c_str(), 0) == 0;
+    if (match) selected.push_back(&r);
+  }
+  if (c.shard_count > 1) {
+    std::vector<const run*> part;
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+      if (i % c.shard_count == c.shard_index) part.push_back(selected[i]);
+    }
+    selected.swap(part);
+  }
+
+  if (c.list) {
+    std::printf("%-48s %-6s %-12s %s\n", "NAME", "TIER", "SEARCH", "PROPERTY");
+    for (const run* r : selected) {
+      std::printf("%-48s %-6s %-12s %s\n", r->name.c_str(),
+                  r->level == vsem::verify::tier::ci ? "ci" : "deep", describe(r->how).c_str(),
+                  r->property.c_str());
+    }
+    std::printf("%zu runs\n", selected.size());
+    return 0;
+  }
+  if (selected.empty()) {
+    std::fprintf(stderr, "vsem-verify: no run matches the selection (try `vsem-verify list`)\n");
+    return 2;
+  }
+
+  std::printf("vsem-verify %s: %zu runs (Relacy %s), traces in %s/\n", VSEM_VERSION_STRING,
+              selected.size(), "relacy-dev", c.out_dir.c_str());
+  std::printf("%-44s %-13s %11s %8s  %s\n", "RUN", "SEARCH", "ITERATIONS", "SECONDS", "RESULT");
+  std::fflush(stdout);
+
+  std::vector<outcome> results;
+  const auto t0 = clock_type::now();
+  int bad = 0;
+  for (const run* r : selected) {
+    outcome o = execute(*r, c);
+    std::string how = describe(o.how) + (o.how.spurious_wakeups ? "+sp" : "");
+    std::printf("%-44s %-13s %11lu %8.2f  %s%s%s\n", r->name.c_str(), how.c_str(), o.iterations,
+                o.seconds, o.ok ? "" : "UNEXPECTED ", o.verdict.c_str(),
+                o.detail.empty() ? "" : (" (" + o.detail + ")").c_str());
+    if (!o.ok) {
+      ++bad;
+      if (!o.trace.empty()) std::printf("    trace: %s\n", o.trace.c_str());
+      if (!o.final_state.empty())
+        std::printf("    schedule (replay state): %s\n", o.final_state.c_str());
+    }
+    std::fflush(stdout);
+    results.push_back(std::move(o));
+  }
+  const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
+
+  int models = 0, mutants = 0, passed = 0, caught = 0;
+  for (const auto& o : results) {
+    if (o.r->mutant == vsem::mutation::none) {
+      ++models;
+      passed += o.ok;
+    } else {
+      ++mutants;
+      caught += o.ok;
+    }
+  }
+  std::printf("\nsummary: %d/%d model runs passed, %d/%d mutants caught, %.1f s\n", passed, models,
+              caught, mutants, total);
+  std::printf("%d passed, %d failed\n", static_cast<int>(results.size()) - bad, bad);
+  if (!c.junit.empty()) write_junit(c.junit, results, total);
+  if (!c.json.empty()) write_json(c.json, results, total);
+  return bad == 0 ? 0 : 1;
+}
