@@ -22,7 +22,9 @@ enum class mutation {
   touch_after_release,   // release reads the object after its permit is visible (glibc bug 12674)
   timeout_keeps_waiter,  // a timed-out acquire returns without deregistering as a waiter
   check_then_act,        // try_acquire tests count > 0, then decrements in a separate step
-  count_                 // number of enumerators; keep last
+  // channel (vsem/channel.hpp)
+  channel_close_no_wake,  // close() marks its semaphores closed but wakes no waiter
+  count_                  // number of enumerators; keep last
 };
 
 // Printable name of a mutation, as used on the vsem-verify command line.
@@ -46,6 +48,8 @@ constexpr const char* name(mutation m) noexcept {
       return "timeout_keeps_waiter";
     case mutation::check_then_act:
       return "check_then_act";
+    case mutation::channel_close_no_wake:
+      return "channel_close_no_wake";
     case mutation::count_:
       break;
   }

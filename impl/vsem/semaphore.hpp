@@ -55,9 +55,15 @@
 namespace vsem {
 
 namespace detail {
-// The largest count the 32-bit futex word can hold as a non-negative int.
+// The largest count the futex word can hold: bits 0..30 of the state word.
 inline constexpr std::ptrdiff_t semaphore_count_limit = 0x7fffffff;
+
+// How a blocking acquire ended.
+enum class wait_status { acquired, timed_out, closed };
 }  // namespace detail
+
+template <class T, class Platform>
+class basic_channel;
 
 template <std::ptrdiff_t LeastMaxValue = detail::semaphore_count_limit,
           class Platform = os_platform>
@@ -69,11 +75,15 @@ class counting_semaphore {
   using clock = typename Platform::clock;
   using state_t = std::uint64_t;
 
-  // State word layout: bits 0..31 count the permits (this half is the futex
-  // word, see vsem/platform.hpp); bits 32..63 count the registered waiters.
+  // State word layout: bits 0..30 count the permits and bit 31 is the
+  // "closed" flag (only vsem::channel closes a semaphore); together they are
+  // the futex word (bits 0..31, see vsem/platform.hpp). Bits 32..63 count the
+  // registered waiters. A waiter sleeps only while the futex word is 0: no
+  // permit and not closed.
   static constexpr state_t one_waiter = state_t{1} << 32;
+  static constexpr state_t closed_bit = state_t{1} << 31;
   static constexpr std::uint32_t count_of(state_t s) noexcept {
-    return static_cast<std::uint32_t>(s);
+    return static_cast<std::uint32_t>(s) & 0x7fffffffu;
   }
   static constexpr std::uint32_t waiters_of(state_t s) noexcept {
     return static_cast<std::uint32_t>(s >> 32);
@@ -146,7 +156,7 @@ class counting_semaphore {
   // Takes one permit, sleeping until one is available.
   void acquire() noexcept {
     if (try_acquire()) return;
-    acquire_slow<false>(typename clock::time_point{});
+    (void)acquire_slow<false>(typename clock::time_point{});
   }
 
   // Takes one permit if one is available now; never blocks. Returns false only
@@ -176,7 +186,8 @@ class counting_semaphore {
   bool try_acquire_for(const std::chrono::duration<Rep, Period>& rel_time) noexcept {
     if (try_acquire()) return true;
     if (rel_time <= rel_time.zero()) return false;
-    return acquire_slow<true>(deadline_after(clock::now(), rel_time));
+    return acquire_slow<true>(deadline_after(clock::now(), rel_time)) ==
+           detail::wait_status::acquired;
   }
 
   // Takes one permit, waiting until `abs_time` at most. Returns false on
@@ -189,7 +200,8 @@ class counting_semaphore {
       if (try_acquire()) return true;
       const auto now = clock::now();
       if (abs_time <= now) return false;
-      return acquire_slow<true>(deadline_after(now, abs_time - now));
+      return acquire_slow<true>(deadline_after(now, abs_time - now)) ==
+             detail::wait_status::acquired;
     } else {
       for (;;) {
         if (try_acquire_for(abs_time - Clock::now())) return true;
@@ -210,6 +222,40 @@ class counting_semaphore {
   }
 
  private:
+  template <class, class>
+  friend class basic_channel;
+
+  // For vsem::channel: like acquire(), but also returns (with `closed`) once the
+  // semaphore is closed and holds no permit; permits released before or after
+  // close() are still handed out. Timed when `deadline` is not max().
+  detail::wait_status acquire_or_closed(typename clock::time_point deadline) noexcept {
+    if (try_acquire()) return detail::wait_status::acquired;
+    if (deadline == clock::time_point::max()) return acquire_slow<false>(deadline);
+    if (deadline <= clock::now()) {
+      return is_closed() ? detail::wait_status::closed : detail::wait_status::timed_out;
+    }
+    return acquire_slow<true>(deadline);
+  }
+
+  // For vsem::channel: marks the semaphore closed and wakes every waiter. A
+  // closed semaphore still counts and hands out permits; acquire_or_closed()
+  // returns `closed` instead of sleeping when none is left. Like release(), it
+  // touches nothing of the object after its read-modify-write.
+  void close() noexcept {
+    const auto* const self = &state_;
+    // release: a waiter that sees the flag (acquire loads below) also sees what
+    // the closer did before closing.
+    const state_t old = state_.fetch_or(closed_bit, std::memory_order_release);
+    if (waiters_of(old) != 0 && !Platform::mutated(mutation::channel_close_no_wake)) {
+      Platform::wake(self, INT_MAX);
+    }
+  }
+
+  bool is_closed() const noexcept {
+    // acquire: pairs with close()'s release.
+    return (state_.load(std::memory_order_acquire) & closed_bit) != 0;
+  }
+
   static constexpr std::memory_order acquire_order() noexcept {
     return Platform::mutated(mutation::relaxed_acquire) ? std::memory_order_relaxed
                                                         : std::memory_order_acquire;
@@ -227,10 +273,11 @@ class counting_semaphore {
   // The slow path of acquire (Timed == false) and try_acquire_for/until
   // (Timed == true): spin, then register as a waiter and sleep on the count.
   template <bool Timed>
-  bool acquire_slow(typename clock::time_point deadline) noexcept {
+  detail::wait_status acquire_slow(typename clock::time_point deadline) noexcept {
+    using detail::wait_status;
     for (int i = 0, n = Platform::spin_limit(); i < n; ++i) {
       Platform::pause();
-      if (try_acquire()) return true;
+      if (try_acquire()) return wait_status::acquired;
     }
     // relaxed: the waiter count is read only by read-modify-writes of this same
     // word (release's fetch_add), so modification order alone decides whether a
@@ -243,19 +290,28 @@ class counting_semaphore {
         // release() whose permit this takes.
         if (state_.compare_exchange_strong(s, s - 1 - one_waiter, acquire_order(),
                                            std::memory_order_relaxed)) {
-          return true;
+          return wait_status::acquired;
         }
         continue;  // `s` now holds the current state
       }
+      if ((s & closed_bit) != 0) {
+        // Closed and empty: deregister and report it. acquire: pairs with
+        // close()'s release.
+        if (state_.compare_exchange_strong(s, s - one_waiter, std::memory_order_acquire,
+                                           std::memory_order_relaxed)) {
+          return wait_status::closed;
+        }
+        continue;
+      }
       if (Timed && timed_out) {
-        if (Platform::mutated(mutation::timeout_keeps_waiter)) return false;
+        if (Platform::mutated(mutation::timeout_keeps_waiter)) return wait_status::timed_out;
         // Deregister, but only while the count is still zero: a permit that
         // arrived meanwhile is taken above instead, so a release that counted
         // this waiter never wakes nobody while a permit sits unclaimed.
         // relaxed: a failed acquire synchronises with nothing.
         if (state_.compare_exchange_strong(s, s - one_waiter, std::memory_order_relaxed,
                                            std::memory_order_relaxed)) {
-          return false;
+          return wait_status::timed_out;
         }
         continue;
       }
