@@ -6,24 +6,13 @@
 #
 # Runs ci/deps.sh, configures and builds the `model` preset, then runs
 # build/model/models/vsem-verify with the given arguments (from the repository root).
-# Fallbacks while the models are being written:
-#   - no models/CMakeLists.txt: prints a notice and runs `ci/build-and-test.sh release`;
-#   - models built but no vsem-verify: prints a notice and runs `ci/build-and-test.sh model`
-#     (the models registered with ctest).
-# In both fallbacks the arguments are ignored.
+# Traces, JUnit XML and a JSON report go to build/model/verify-results/.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 bash ci/deps.sh
-
-if [[ ! -f models/CMakeLists.txt ]]; then
-  echo "ci/verify.sh: NOTICE: models/CMakeLists.txt does not exist yet, so there is no"
-  echo "ci/verify.sh: NOTICE: model checker to run; running the release build and tests instead."
-  (($# > 0)) && echo "ci/verify.sh: NOTICE: ignoring arguments: $*"
-  exec bash ci/build-and-test.sh release
-fi
 
 now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -45,10 +34,5 @@ step() {
 step configure cmake --preset model
 step build cmake --build --preset model -j"${VSEM_BUILD_JOBS:-2}"
 
-verify=build/model/models/vsem-verify
-if [[ ! -x $verify ]]; then
-  echo "ci/verify.sh: NOTICE: $verify was not built; running the model preset's ctest instead."
-  (($# > 0)) && echo "ci/verify.sh: NOTICE: ignoring arguments: $*"
-  exec bash ci/build-and-test.sh model
-fi
-step vsem-verify "$verify" "$@"
+step vsem-verify build/model/models/vsem-verify --out build/model/verify-results \
+  --junit build/model/verify-results/junit.xml --json build/model/verify-results/report.json "$@"
