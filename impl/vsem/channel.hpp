@@ -194,7 +194,9 @@ class basic_channel {
     closed_.store(true);
     lock_.release();
     if (was_closed) return;
-    slots_.close();  // wakes blocked producers: they find the channel closed
+    if (!Platform::mutated(mutation::channel_close_skips_producers)) {
+      slots_.close();  // wakes blocked producers: they find the channel closed
+    }
     items_.close();  // wakes blocked consumers once the ring is drained
   }
 
@@ -315,10 +317,17 @@ class basic_channel {
     slot& s = ring_[head];
     const bool full = s.full.load();
     detail::expects<Platform>(full, "channel: internal error, popped an empty slot");
-    pop_result<T> r{status::done, std::optional<T>(std::move(*s.get()))};
-    s.destroy();
     head_.store(next(head));
     size_.store(size_.load() - 1);
+    if (Platform::mutated(mutation::channel_unlocked_take)) {
+      lock_.release();  // the bug: the slot is read after the lock is released
+      pop_result<T> r{status::done, std::optional<T>(std::move(*s.get()))};
+      s.destroy();
+      slots_.release();
+      return r;
+    }
+    pop_result<T> r{status::done, std::optional<T>(std::move(*s.get()))};
+    s.destroy();
     lock_.release();
     slots_.release();
     return r;

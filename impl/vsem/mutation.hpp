@@ -13,47 +13,52 @@ namespace vsem {
 
 enum class mutation {
   none,
-  // counting_semaphore
-  relaxed_release,       // release's fetch_add is relaxed: no happens-before to the acquirer
-  relaxed_acquire,       // the permit-taking CAS is relaxed: no happens-before from the releaser
-  skip_wake,             // release never wakes a sleeping waiter
-  wake_only_from_zero,   // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1
-  wake_one_for_many,     // release(n) wakes one waiter however many permits it adds
-  touch_after_release,   // release reads the object after its permit is visible (glibc bug 12674)
-  timeout_keeps_waiter,  // a timed-out acquire returns without deregistering as a waiter
-  check_then_act,        // try_acquire tests count > 0, then decrements in a separate step
+  // counting_semaphore (vsem/semaphore.hpp)
+  relaxed_release,          // release's fetch_add is relaxed: no happens-before to the acquirer
+  relaxed_acquire,          // the permit-taking CAS is relaxed: no happens-before from the releaser
+  skip_wake,                // release never wakes a sleeping waiter
+  wake_only_from_zero,      // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1
+  wake_one_for_many,        // release(n) wakes one waiter however many permits it adds
+  touch_after_release,      // release reads the object after its permit is visible (glibc 12674)
+  timeout_keeps_waiter,     // a timed-out acquire returns without deregistering as a waiter
+  check_then_act,           // try_acquire tests count > 0, then decrements in a separate step
+  wake_before_publish,      // release wakes before its permit is visible, then publishes
+  waiter_count_off_by_one,  // a waiter that takes a permit does not deregister
+  timeout_ignores_permit,   // a timed-out waiter deregisters even when a permit has arrived
   // channel (vsem/channel.hpp)
-  channel_close_no_wake,  // close() marks its semaphores closed but wakes no waiter
-  count_                  // number of enumerators; keep last
+  channel_close_no_wake,          // close() marks its semaphores closed but wakes no waiter
+  channel_close_skips_producers,  // close() forgets producers blocked on a full channel
+  channel_unlocked_take,          // pop moves the item out after releasing the ring's lock
+  count_                          // number of enumerators; keep last
 };
+
+namespace detail {
+inline constexpr const char* mutation_names[] = {
+    "none",
+    "relaxed_release",
+    "relaxed_acquire",
+    "skip_wake",
+    "wake_only_from_zero",
+    "wake_one_for_many",
+    "touch_after_release",
+    "timeout_keeps_waiter",
+    "check_then_act",
+    "wake_before_publish",
+    "waiter_count_off_by_one",
+    "timeout_ignores_permit",
+    "channel_close_no_wake",
+    "channel_close_skips_producers",
+    "channel_unlocked_take",
+};
+static_assert(sizeof(mutation_names) / sizeof(mutation_names[0]) ==
+                  static_cast<unsigned>(mutation::count_),
+              "one name per mutation");
+}  // namespace detail
 
 // Printable name of a mutation, as used on the vsem-verify command line.
 constexpr const char* name(mutation m) noexcept {
-  switch (m) {
-    case mutation::none:
-      return "none";
-    case mutation::relaxed_release:
-      return "relaxed_release";
-    case mutation::relaxed_acquire:
-      return "relaxed_acquire";
-    case mutation::skip_wake:
-      return "skip_wake";
-    case mutation::wake_only_from_zero:
-      return "wake_only_from_zero";
-    case mutation::wake_one_for_many:
-      return "wake_one_for_many";
-    case mutation::touch_after_release:
-      return "touch_after_release";
-    case mutation::timeout_keeps_waiter:
-      return "timeout_keeps_waiter";
-    case mutation::check_then_act:
-      return "check_then_act";
-    case mutation::channel_close_no_wake:
-      return "channel_close_no_wake";
-    case mutation::count_:
-      break;
-  }
-  return "?";
+  const auto i = static_cast<unsigned>(m);
+  return i < static_cast<unsigned>(mutation::count_) ? detail::mutation_names[i] : "?";
 }
 
 }  // namespace vsem

@@ -130,6 +130,11 @@ class counting_semaphore {
     const auto* const self = &state_;  // the futex key; address arithmetic, no access
     const auto order = Platform::mutated(mutation::relaxed_release) ? std::memory_order_relaxed
                                                                     : std::memory_order_release;
+    if (Platform::mutated(mutation::wake_before_publish)) {
+      // The bug: wakes first; the woken waiter finds no permit and sleeps again.
+      const auto waiting = waiters_of(state_.load(std::memory_order_relaxed));  // mutant read
+      if (waiting != 0) Platform::wake(self, static_cast<int>(waiting));
+    }
     // release: pairs with the acquire CAS (try_acquire / acquire_slow) that
     // takes one of these permits, directly or through the release sequence.
     const state_t old = state_.fetch_add(static_cast<state_t>(update), order);
@@ -288,7 +293,9 @@ class counting_semaphore {
       if (count_of(s) > 0) {
         // Take a permit and deregister in one step. acquire: pairs with the
         // release() whose permit this takes.
-        if (state_.compare_exchange_strong(s, s - 1 - one_waiter, acquire_order(),
+        const state_t deregister =
+            Platform::mutated(mutation::waiter_count_off_by_one) ? 0 : one_waiter;
+        if (state_.compare_exchange_strong(s, s - 1 - deregister, acquire_order(),
                                            std::memory_order_relaxed)) {
           return wait_status::acquired;
         }
@@ -305,6 +312,12 @@ class counting_semaphore {
       }
       if (Timed && timed_out) {
         if (Platform::mutated(mutation::timeout_keeps_waiter)) return wait_status::timed_out;
+        if (Platform::mutated(mutation::timeout_ignores_permit)) {
+          // The bug: deregisters whatever the count, stranding a permit that a
+          // release meant for this waiter while another waiter sleeps.
+          state_.fetch_sub(one_waiter, std::memory_order_relaxed);
+          return wait_status::timed_out;
+        }
         // Deregister, but only while the count is still zero: a permit that
         // arrived meanwhile is taken above instead, so a release that counted
         // this waiter never wakes nobody while a permit sits unclaimed.
