@@ -153,14 +153,15 @@ class basic_channel {
     return push_impl(item, deadline_after(rel));
   }
 
-  // Pushes `item`, waiting until `abs` at most (Platform::clock). As try_push_for.
-  template <class Duration>
-  status try_push_until(T&& item, const std::chrono::time_point<clock, Duration>& abs) {
-    return push_impl(item, std::chrono::ceil<typename clock::duration>(abs));
+  // Pushes `item`, waiting until `abs` at most. As try_push_for. A clock other
+  // than Platform::clock is converted to it once, at the call.
+  template <class Clock, class Duration>
+  status try_push_until(T&& item, const std::chrono::time_point<Clock, Duration>& abs) {
+    return push_impl(item, deadline_at(abs));
   }
-  template <class Duration>
-  status try_push_until(const T& item, const std::chrono::time_point<clock, Duration>& abs) {
-    return push_impl(item, std::chrono::ceil<typename clock::duration>(abs));
+  template <class Clock, class Duration>
+  status try_push_until(const T& item, const std::chrono::time_point<Clock, Duration>& abs) {
+    return push_impl(item, deadline_at(abs));
   }
 
   // Pops the oldest item, blocking while the channel is empty and open.
@@ -180,10 +181,11 @@ class basic_channel {
     return pop_impl(deadline_after(rel));
   }
 
-  // Pops an item, waiting until `abs` at most (Platform::clock). As try_pop_for.
-  template <class Duration>
-  pop_result<T> try_pop_until(const std::chrono::time_point<clock, Duration>& abs) {
-    return pop_impl(std::chrono::ceil<typename clock::duration>(abs));
+  // Pops an item, waiting until `abs` at most. As try_pop_for (clocks as for
+  // try_push_until).
+  template <class Clock, class Duration>
+  pop_result<T> try_pop_until(const std::chrono::time_point<Clock, Duration>& abs) {
+    return pop_impl(deadline_at(abs));
   }
 
   // Closes the channel: later pushes return closed, pops drain what is left and
@@ -230,9 +232,16 @@ class basic_channel {
   static typename clock::time_point deadline_after(const std::chrono::duration<Rep, Period>& rel) {
     const auto now = clock::now();
     if (rel <= rel.zero()) return now;
-    using wide = std::chrono::duration<long double>;
-    if (wide(rel) >= wide(clock::time_point::max() - now)) return clock::time_point::max();
-    return now + std::chrono::ceil<typename clock::duration>(rel);
+    return detail::deadline_after<clock>(now, rel);
+  }
+
+  // A deadline on any clock, as a Platform::clock deadline (no overflow).
+  template <class Clock, class Duration>
+  static typename clock::time_point deadline_at(
+      const std::chrono::time_point<Clock, Duration>& abs) {
+    const auto left = detail::time_left(abs);
+    const auto now = clock::now();
+    return left <= left.zero() ? now : detail::deadline_after<clock>(now, left);
   }
 
   // Constructs the item in the ring: moved when that cannot throw, else copied

@@ -140,8 +140,8 @@ namespace detail {
 // Checks a precondition through the platform: compiles to nothing when
 // contract checks are off (vsem/config.hpp).
 template <class Platform>
-inline void expects(bool ok, const char* what,
-                    source_location where = source_location::current()) noexcept {
+constexpr void expects(bool ok, const char* what,
+                       source_location where = source_location::current()) noexcept {
   if constexpr (checks_enabled) {
     if (!ok) Platform::contract_violation(what, where);
   }

@@ -60,6 +60,23 @@ inline constexpr std::ptrdiff_t semaphore_count_limit = 0x7fffffff;
 
 // How a blocking acquire ended.
 enum class wait_status { acquired, timed_out, closed };
+
+// The time from Clock::now() until `abs`, in long double seconds, so that no
+// duration type overflows (time_point<C, hours>::max(), system_clock's min()).
+template <class Clock, class Duration>
+std::chrono::duration<long double> time_left(const std::chrono::time_point<Clock, Duration>& abs) {
+  using wide = std::chrono::duration<long double>;
+  return wide(abs.time_since_epoch()) - wide(Clock::now().time_since_epoch());
+}
+
+// now + rel on clock C, rounded up to C's tick and saturating at the end of time.
+template <class C, class Rep, class Period>
+typename C::time_point deadline_after(typename C::time_point now,
+                                      const std::chrono::duration<Rep, Period>& rel) {
+  using wide = std::chrono::duration<long double>;
+  if (wide(rel) >= wide(C::time_point::max() - now)) return C::time_point::max();
+  return now + std::chrono::ceil<typename C::duration>(rel);
+}
 }  // namespace detail
 
 template <class T, class Platform>
@@ -191,27 +208,22 @@ class counting_semaphore {
   bool try_acquire_for(const std::chrono::duration<Rep, Period>& rel_time) noexcept {
     if (try_acquire()) return true;
     if (rel_time <= rel_time.zero()) return false;
-    return acquire_slow<true>(deadline_after(clock::now(), rel_time)) ==
+    return acquire_slow<true>(detail::deadline_after<clock>(clock::now(), rel_time)) ==
            detail::wait_status::acquired;
   }
 
   // Takes one permit, waiting until `abs_time` at most. Returns false on
   // timeout. A deadline already passed behaves as try_acquire(). Any clock is
   // accepted; a clock other than Platform::clock is followed by re-checking it
-  // after each timeout, as the standard requires.
+  // after each timeout, as the standard requires. Extreme time points (min(),
+  // max() of any duration type) neither overflow nor wrap.
   template <class Clock, class Duration>
   bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& abs_time) noexcept {
-    if constexpr (std::is_same_v<Clock, clock>) {
-      if (try_acquire()) return true;
-      const auto now = clock::now();
-      if (abs_time <= now) return false;
-      return acquire_slow<true>(deadline_after(now, abs_time - now)) ==
-             detail::wait_status::acquired;
-    } else {
-      for (;;) {
-        if (try_acquire_for(abs_time - Clock::now())) return true;
-        if (Clock::now() >= abs_time) return false;
-      }
+    for (;;) {
+      const auto left = detail::time_left(abs_time);
+      if (left <= left.zero()) return try_acquire();
+      if (try_acquire_for(left)) return true;
+      // Timed out on Platform::clock: loop to re-check Clock, which may disagree.
     }
   }
 
@@ -264,15 +276,6 @@ class counting_semaphore {
   static constexpr std::memory_order acquire_order() noexcept {
     return Platform::mutated(mutation::relaxed_acquire) ? std::memory_order_relaxed
                                                         : std::memory_order_acquire;
-  }
-
-  // now + rel, rounded up to the clock's tick and saturating at the end of time.
-  template <class Rep, class Period>
-  static typename clock::time_point deadline_after(
-      typename clock::time_point now, const std::chrono::duration<Rep, Period>& rel) noexcept {
-    using wide = std::chrono::duration<long double>;
-    if (wide(rel) >= wide(clock::time_point::max() - now)) return clock::time_point::max();
-    return now + std::chrono::ceil<typename clock::duration>(rel);
   }
 
   // The slow path of acquire (Timed == false) and try_acquire_for/until
