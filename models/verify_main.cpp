@@ -43,6 +43,7 @@ struct cli {
   std::string junit, json;
   unsigned shard_index = 0, shard_count = 1;
   bool quiet_progress = false;
+  std::string replay_file;
 };
 
 void usage(std::FILE* f) {
@@ -54,7 +55,11 @@ void usage(std::FILE* f) {
       "  NAME-GLOB            select runs whose name matches (fnmatch), e.g. 'handoff*'\n"
       "  --deep               include the deep tier (bigger configurations, higher bounds)\n"
       "  --models             only runs of vsem's algorithms (must pass)\n"
-      "  --mutants            only mutant runs (must be caught)\n"
+      "  --mutants            the mutant catalogue: each mutation against the suite (globs\n"
+      "                       then select mutations); prints per mutant the run that\n"
+      "                       killed it, the failure, trace length, fewest preemptions\n"
+      "  --replay FILE        re-run a saved failing schedule (<out>/<run>.schedule) and\n"
+      "                       print its trace\n"
       "  --scheduler S        override the search: full | bound | random\n"
       "  --bound K            context bound for --scheduler bound (default 2)\n"
       "  --iterations N       iterations for --scheduler random (default 100000)\n"
@@ -135,6 +140,8 @@ bool parse(int argc, char** argv, cli& c) {
       }
       c.shard_index = i1;
       c.shard_count = n1;
+    } else if (a == "--replay") {
+      c.replay_file = value("--replay");
     } else if (a == "--no-progress") {
       c.quiet_progress = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -246,71 +253,141 @@ int site_line(const std::string& file, const std::string& text) {
   return 0;
 }
 
-outcome execute(const run& r, const cli& c) {
-  outcome o;
-  o.r = &r;
-  o.how = r.how;
-  if (c.override_search) {
-    o.how.kind = c.how.kind;
-    o.how.bound = c.have_bound ? c.how.bound : 2;
-    o.how.iterations = c.have_iterations ? c.how.iterations : 100000;
-  } else {
-    if (c.have_bound && o.how.kind == search_kind::bound) o.how.bound = c.how.bound;
-    if (c.have_iterations && o.how.kind == search_kind::random) o.how.iterations = c.how.iterations;
-  }
-  if (c.have_spurious) o.how.spurious_wakeups = c.how.spurious_wakeups;
+// One simulation of run `r` with search `how` and mutant `m`; the Relacy
+// output goes to `trace_path`. With `replay_state` set, the schedule it names
+// is run first with history collection (Relacy's replay).
+struct attempt {
+  rl::test_result_e result = rl::test_result_success;
+  unsigned long iterations = 0;
+  double seconds = 0;
+  std::string final_state;
+};
 
+attempt simulate_once(const run& r, const search& how, vsem::mutation m,
+                      const std::string& trace_path, bool quiet, unsigned long offset,
+                      const std::string& replay_state = "") {
   vsem::model::options& opt = vsem::model::current_options();
   opt = vsem::model::options{};
-  opt.spurious_wakeups = o.how.spurious_wakeups;
-  opt.spin_limit = o.how.spin_limit;
-  opt.mutant = r.mutant;
+  opt.spurious_wakeups = how.spurious_wakeups;
+  opt.spin_limit = how.spin_limit;
+  opt.mutant = m;
 
-  make_dirs(c.out_dir);
-  const std::string trace_path = c.out_dir + "/" + sanitize(r.name) + ".trace.txt";
   std::ofstream trace(trace_path);
-  progress_buf pbuf(r.name.c_str(), c.quiet_progress);
+  progress_buf pbuf(r.name.c_str(), quiet);
   std::ostream progress(&pbuf);
 
   rl::test_params p;
   p.output_stream = &trace;
   p.progress_stream = &progress;
-  switch (o.how.kind) {
+  switch (how.kind) {
     case search_kind::full:
       p.search_type = rl::fair_full_search_scheduler_type;
       break;
     case search_kind::bound:
       p.search_type = rl::fair_context_bound_scheduler_type;
-      p.context_bound = o.how.bound;
+      p.context_bound = how.bound;
       break;
     case search_kind::random:
       p.search_type = rl::random_scheduler_type;
-      p.iteration_count = static_cast<rl::iteration_t>(c.offset + o.how.iterations);
-      if (c.offset != 0) p.initial_state = std::to_string(c.offset);
+      p.iteration_count = static_cast<rl::iteration_t>(offset + how.iterations);
+      if (offset != 0) p.initial_state = std::to_string(offset);
       break;
+  }
+  if (!replay_state.empty()) {
+    p.initial_state = replay_state;
+    p.collect_history = true;
   }
 
   const auto t0 = clock_type::now();
   r.simulate(p);
-  o.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
-  trace.close();
+  attempt a;
+  a.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
   opt = vsem::model::options{};
+  a.result = p.test_result;
+  a.iterations = p.stop_iteration;
+  a.final_state = p.final_state;
+  return a;
+}
 
-  o.result = p.test_result;
-  o.iterations = p.stop_iteration;
-  o.final_state = p.final_state;
-  const bool failed = p.test_result != rl::test_result_success;
+// The number of events in a saved trace ("execution history (N):"), or -1.
+int history_length(const std::string& trace_path) {
+  std::ifstream in(trace_path);
+  std::string line;
+  while (std::getline(in, line)) {
+    int n = 0;
+    if (std::sscanf(line.c_str(), "execution history (%d)", &n) == 1) return n;
+  }
+  return -1;
+}
+
+// Writes the file that `vsem-verify --replay` reads.
+void write_schedule(const std::string& path, const run& r, const search& how, vsem::mutation m,
+                    const std::string& state) {
+  std::ofstream f(path);
+  f << "# vsem-verify schedule: replay with `vsem-verify --replay " << path << "`\n"
+    << "run " << r.name << "\n"
+    << "search "
+    << (how.kind == search_kind::full    ? "full"
+        : how.kind == search_kind::bound ? "bound"
+                                         : "random")
+    << " " << (how.kind == search_kind::bound ? how.bound : how.iterations) << "\n"
+    << "spurious " << (how.spurious_wakeups ? 1 : 0) << "\n"
+    << "spin " << how.spin_limit << "\n"
+    << "mutant " << vsem::name(m) << "\n"
+    << "state " << state << "\n";
+}
+
+search effective_search(const run& r, const cli& c) {
+  search how = r.how;
+  if (c.override_search) {
+    how.kind = c.how.kind;
+    how.bound = c.have_bound ? c.how.bound : 2;
+    how.iterations = c.have_iterations ? c.how.iterations : 100000;
+  } else {
+    if (c.have_bound && how.kind == search_kind::bound) how.bound = c.how.bound;
+    if (c.have_iterations && how.kind == search_kind::random) how.iterations = c.how.iterations;
+  }
+  if (c.have_spurious) how.spurious_wakeups = c.how.spurious_wakeups;
+  return how;
+}
+
+// The smallest context bound (0..max_bound) at which run r with mutant m
+// fails, or -1; its trace is saved at `trace_path`.
+int fewest_preemptions(const run& r, const search& how, vsem::mutation m,
+                       const std::string& trace_path, int max_bound) {
+  for (int k = 0; k <= max_bound; ++k) {
+    search b = how;
+    b.kind = search_kind::bound;
+    b.bound = static_cast<unsigned>(k);
+    if (simulate_once(r, b, m, trace_path, true, 0).result != rl::test_result_success) return k;
+  }
+  std::remove(trace_path.c_str());
+  return -1;
+}
+
+outcome execute(const run& r, const cli& c) {
+  outcome o;
+  o.r = &r;
+  o.how = effective_search(r, c);
+  make_dirs(c.out_dir);
+  const std::string trace_path = c.out_dir + "/" + sanitize(r.name) + ".trace.txt";
+  const attempt a = simulate_once(r, o.how, r.mutant, trace_path, c.quiet_progress, c.offset);
+  o.seconds = a.seconds;
+  o.result = a.result;
+  o.iterations = a.iterations;
+  o.final_state = a.final_state;
+  const bool failed = a.result != rl::test_result_success;
 
   if (r.mutant == vsem::mutation::none) {
     o.ok = !failed;
     o.verdict = o.ok ? "PASS" : "FAIL";
-    if (failed) o.detail = rl::test_result_str(p.test_result);
+    if (failed) o.detail = rl::test_result_str(a.result);
   } else {
     o.verdict = "MISSED";
     if (!failed) {
       o.detail = "not caught: the model passed with the mutant on";
-    } else if (p.test_result != r.expected) {
-      o.detail = std::string("caught as ") + rl::test_result_str(p.test_result) + ", expected " +
+    } else if (a.result != r.expected) {
+      o.detail = std::string("caught as ") + rl::test_result_str(a.result) + ", expected " +
                  rl::test_result_str(r.expected);
     } else {
       const int line = site_line(r.site_file, r.site_text);
@@ -322,16 +399,153 @@ outcome execute(const run& r, const cli& c) {
       } else {
         o.ok = true;
         o.verdict = "CAUGHT";
-        o.detail = std::string(rl::test_result_str(p.test_result)) + " at impl/vsem/" + needle;
+        o.detail = std::string(rl::test_result_str(a.result)) + " at impl/vsem/" + needle;
       }
     }
   }
   if (failed) {
     o.trace = trace_path;
+    write_schedule(c.out_dir + "/" + sanitize(r.name) + ".schedule", r, o.how, r.mutant,
+                   a.final_state);
   } else {
     std::remove(trace_path.c_str());
   }
   return o;
+}
+
+// `vsem-verify --replay FILE`: re-runs the saved schedule and prints its trace.
+int replay(const std::string& file, const cli& c) {
+  std::ifstream in(file);
+  if (!in) {
+    std::fprintf(stderr, "vsem-verify: cannot read %s\n", file.c_str());
+    return 2;
+  }
+  std::string line, name, kind, mutant = "none", state;
+  unsigned long param = 0;
+  search how;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string key;
+    ls >> key;
+    if (key == "run")
+      ls >> name;
+    else if (key == "search")
+      ls >> kind >> param;
+    else if (key == "spurious")
+      ls >> how.spurious_wakeups;
+    else if (key == "spin")
+      ls >> how.spin_limit;
+    else if (key == "mutant")
+      ls >> mutant;
+    else if (key == "state")
+      std::getline(ls >> std::ws, state);
+  }
+  const run* r = nullptr;
+  for (const run& x : vsem::verify::registry()) {
+    if (x.name == name) r = &x;
+  }
+  if (r == nullptr || state.empty()) {
+    std::fprintf(stderr, "vsem-verify: %s: no such run '%s' or no state\n", file.c_str(),
+                 name.c_str());
+    return 2;
+  }
+  how.kind = kind == "bound"    ? search_kind::bound
+             : kind == "random" ? search_kind::random
+                                : search_kind::full;
+  how.bound = static_cast<unsigned>(param);
+  how.iterations = param;
+  vsem::mutation m = vsem::mutation::none;
+  for (int i = 0; i < static_cast<int>(vsem::mutation::count_); ++i) {
+    if (mutant == vsem::name(static_cast<vsem::mutation>(i))) m = static_cast<vsem::mutation>(i);
+  }
+  make_dirs(c.out_dir);
+  const std::string trace_path = c.out_dir + "/" + sanitize(name) + ".replay.txt";
+  const attempt a = simulate_once(*r, how, m, trace_path, true, 0, state);
+  std::printf("replay of %s (mutant %s, schedule %s): %s\n", name.c_str(), mutant.c_str(),
+              state.c_str(), rl::test_result_str(a.result));
+  std::fputs(slurp(trace_path).c_str(), stdout);
+  std::printf("trace saved to %s\n", trace_path.c_str());
+  return a.result == rl::test_result_success ? 1 : 0;
+}
+
+// `vsem-verify --mutants`: every mutation of the catalogue against the suite.
+// A mutation is killed by its designated runs (registered mutant runs, which
+// also check the failure kind and the line the trace names); one without a
+// designated run is run against every selected model run until one fails.
+int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
+                     std::vector<outcome>& results) {
+  std::printf("%-30s %-44s %-24s %7s %7s %s\n", "MUTANT", "KILLED BY", "FAILURE", "EVENTS",
+              "FEWEST", "VERDICT");
+  int missed = 0;
+  for (int i = 1; i < static_cast<int>(vsem::mutation::count_); ++i) {
+    const auto m = static_cast<vsem::mutation>(i);
+    bool matched = c.globs.empty();
+    for (const auto& g : c.globs) matched = matched || fnmatch(g.c_str(), vsem::name(m), 0) == 0;
+    if (!matched) continue;
+    outcome killed;
+    bool designated = false;
+    for (const run& r : vsem::verify::registry()) {
+      if (r.mutant != m) continue;
+      designated = true;
+      outcome o = execute(r, c);
+      const bool ok = o.ok;
+      results.push_back(o);
+      if (ok && killed.r == nullptr) killed = o;
+    }
+    if (!designated) {
+      for (const run* r : models) {
+        cli scan = c;
+        run probe = *r;
+        probe.mutant = m;
+        probe.name = std::string("mutant/") + vsem::name(m) + "@" + r->name;
+        probe.expected = rl::test_result_success;  // any failure kills
+        make_dirs(c.out_dir);
+        const std::string trace_path = c.out_dir + "/" + sanitize(probe.name) + ".trace.txt";
+        const search how = effective_search(*r, c);
+        const attempt a = simulate_once(probe, how, m, trace_path, true, c.offset);
+        if (a.result == rl::test_result_success) {
+          std::remove(trace_path.c_str());
+          continue;
+        }
+        outcome o;
+        o.r = r;
+        o.how = how;
+        o.result = a.result;
+        o.iterations = a.iterations;
+        o.seconds = a.seconds;
+        o.ok = true;
+        o.verdict = "KILLED";
+        o.trace = trace_path;
+        o.detail = rl::test_result_str(a.result);
+        write_schedule(c.out_dir + "/" + sanitize(probe.name) + ".schedule", probe, how, m,
+                       a.final_state);
+        killed = o;
+        break;
+      }
+    }
+    if (killed.r == nullptr) {
+      ++missed;
+      std::printf("%-30s %-44s %-24s %7s %7s %s\n", vsem::name(m), "-", "-", "-", "-",
+                  "UNEXPECTED SURVIVED");
+      continue;
+    }
+    const int first_len = history_length(killed.trace);
+    const std::string min_path = killed.trace + ".fewest.txt";
+    const int fewest = fewest_preemptions(*killed.r, killed.how, m, min_path, 3);
+    const int min_len = fewest >= 0 ? history_length(min_path) : first_len;
+    std::string events = std::to_string(first_len);
+    if (fewest >= 0 && min_len != first_len) events = std::to_string(min_len) + "/" + events;
+    std::string killer = killed.r->name;
+    if (killer.rfind("mutant/", 0) == 0) killer = killer.substr(killer.find('@') + 1);
+    std::printf("%-30s %-44s %-24s %7s %7s %s\n", vsem::name(m), killer.c_str(),
+                rl::test_result_str(killed.result), events.c_str(),
+                fewest >= 0 ? std::to_string(fewest).c_str() : ">3",
+                designated ? "CAUGHT at the mutated line" : "KILLED");
+  }
+  std::printf(
+      "(EVENTS: trace length of the simplest counterexample / of the first one found; "
+      "FEWEST: fewest preemptions that expose it)\n");
+  return missed;
 }
 
 std::string xml_escape(const std::string& s) {
@@ -418,16 +632,19 @@ void write_json(const std::string& path, const std::vector<outcome>& v, double t
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress reaches logs line by line
   cli c;
   if (!parse(argc, argv, c)) return 2;
+
+  if (!c.replay_file.empty()) return replay(c.replay_file, c);
 
   std::vector<const run*> selected;
   for (const run& r : vsem::verify::registry()) {
     if (r.level == vsem::verify::tier::deep && !c.deep) continue;
     const bool is_mutant = r.mutant != vsem::mutation::none;
     if (c.which == cli::models_only && is_mutant) continue;
-    if (c.which == cli::mutants_only && !is_mutant) continue;
-    bool match = c.globs.empty();
+    if (c.which == cli::mutants_only && is_mutant) continue;  // the catalogue runs them
+    bool match = c.globs.empty() || c.which == cli::mutants_only;
     for (const auto& g : c.globs) match = match || fnmatch(g.c_str(), r.name.c_str(), 0) == 0;
     if (match) selected.push_back(&r);
   }
@@ -462,6 +679,19 @@ int main(int argc, char** argv) {
   std::vector<outcome> results;
   const auto t0 = clock_type::now();
   int bad = 0;
+  if (c.which == cli::mutants_only) {
+    const int missed = mutant_catalogue(c, selected, results);
+    const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
+    int caught = 0;
+    for (const auto& o : results) caught += o.ok ? 0 : 1;
+    std::printf("\nsummary: %d mutation(s) survived, %d designated run(s) missed, %.1f s\n", missed,
+                caught, total);
+    std::printf("%d passed, %d failed\n", static_cast<int>(vsem::mutation::count_) - 1 - missed,
+                missed + caught);
+    if (!c.junit.empty()) write_junit(c.junit, results, total);
+    if (!c.json.empty()) write_json(c.json, results, total);
+    return missed + caught == 0 ? 0 : 1;
+  }
   for (const run* r : selected) {
     outcome o = execute(*r, c);
     std::string how = describe(o.how) + (o.how.spurious_wakeups ? "+sp" : "");

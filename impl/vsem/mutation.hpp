@@ -22,9 +22,8 @@ enum class mutation {
   touch_after_release,      // release reads the object after its permit is visible (glibc 12674)
   timeout_keeps_waiter,     // a timed-out acquire returns without deregistering as a waiter
   check_then_act,           // try_acquire tests count > 0, then decrements in a separate step
-  wake_before_publish,      // release wakes before its permit is visible, then publishes
+  wake_before_publish,      // release wakes before its permit is visible, and not after
   waiter_count_off_by_one,  // a waiter that takes a permit does not deregister
-  timeout_ignores_permit,   // a timed-out waiter deregisters even when a permit has arrived
   // channel (vsem/channel.hpp)
   channel_close_no_wake,          // close() marks its semaphores closed but wakes no waiter
   channel_close_skips_producers,  // close() forgets producers blocked on a full channel
@@ -45,7 +44,6 @@ inline constexpr const char* mutation_names[] = {
     "check_then_act",
     "wake_before_publish",
     "waiter_count_off_by_one",
-    "timeout_ignores_permit",
     "channel_close_no_wake",
     "channel_close_skips_producers",
     "channel_unlocked_take",

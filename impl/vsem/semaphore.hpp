@@ -163,6 +163,7 @@ class counting_semaphore {
       (void)state_.load(std::memory_order_relaxed);  // the bug: reads the object after publishing
     }
     if (Platform::mutated(mutation::skip_wake)) return;
+    if (Platform::mutated(mutation::wake_before_publish)) return;  // the bug: woke already
     if (Platform::mutated(mutation::wake_only_from_zero)) {
       // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1.
       if (count_of(old) == 0) Platform::wake(self, update == 1 ? 1 : INT_MAX);
@@ -315,15 +316,10 @@ class counting_semaphore {
       }
       if (Timed && timed_out) {
         if (Platform::mutated(mutation::timeout_keeps_waiter)) return wait_status::timed_out;
-        if (Platform::mutated(mutation::timeout_ignores_permit)) {
-          // The bug: deregisters whatever the count, stranding a permit that a
-          // release meant for this waiter while another waiter sleeps.
-          state_.fetch_sub(one_waiter, std::memory_order_relaxed);
-          return wait_status::timed_out;
-        }
         // Deregister, but only while the count is still zero: a permit that
-        // arrived meanwhile is taken above instead, so a release that counted
-        // this waiter never wakes nobody while a permit sits unclaimed.
+        // arrived meanwhile is taken above instead of reported as a timeout.
+        // (A plain fetch_sub would lose no wakeup either: a release wakes only
+        // sleeping threads, and this one no longer sleeps.)
         // relaxed: a failed acquire synchronises with nothing.
         if (state_.compare_exchange_strong(s, s - one_waiter, std::memory_order_relaxed,
                                            std::memory_order_relaxed)) {
