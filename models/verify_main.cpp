@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "registry.hpp"
+#include "trace.hpp"
 
 #ifndef VSEM_SOURCE_DIR
 #define VSEM_SOURCE_DIR "."
@@ -213,7 +214,8 @@ struct outcome {
   bool ok = false;
   std::string verdict;  // PASS, FAIL, CAUGHT, MISSED
   std::string detail;
-  std::string trace;  // path of the saved trace, if any
+  std::string trace;    // path of the saved trace, if any
+  std::string summary;  // one sentence saying what went wrong (from vsem-trace's parser)
   std::string final_state;
 };
 
@@ -365,6 +367,17 @@ int fewest_preemptions(const run& r, const search& how, vsem::mutation m,
   return -1;
 }
 
+// Writes <trace>.json, the structured trace, and returns its one-sentence summary.
+std::string structure_trace(const std::string& trace_path) {
+  try {
+    const vsem::trace::trace t = vsem::trace::parse_file(trace_path);
+    std::ofstream(trace_path.substr(0, trace_path.size() - 4) + ".json") << vsem::trace::to_json(t);
+    return t.summary;
+  } catch (const std::exception& e) {
+    return std::string("(trace not parsed: ") + e.what() + ")";
+  }
+}
+
 outcome execute(const run& r, const cli& c) {
   outcome o;
   o.r = &r;
@@ -405,6 +418,7 @@ outcome execute(const run& r, const cli& c) {
   }
   if (failed) {
     o.trace = trace_path;
+    o.summary = structure_trace(trace_path);
     write_schedule(c.out_dir + "/" + sanitize(r.name) + ".schedule", r, o.how, r.mutant,
                    a.final_state);
   } else {
@@ -530,7 +544,7 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
       continue;
     }
     const int first_len = history_length(killed.trace);
-    const std::string min_path = killed.trace + ".fewest.txt";
+    const std::string min_path = killed.trace.substr(0, killed.trace.size() - 4) + ".simplest.txt";
     const int fewest = fewest_preemptions(*killed.r, killed.how, m, min_path, 3);
     const int min_len = fewest >= 0 ? history_length(min_path) : first_len;
     std::string events = std::to_string(first_len);
@@ -541,6 +555,7 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
                 rl::test_result_str(killed.result), events.c_str(),
                 fewest >= 0 ? std::to_string(fewest).c_str() : ">3",
                 designated ? "CAUGHT at the mutated line" : "KILLED");
+    std::printf("    %s\n", structure_trace(fewest >= 0 ? min_path : killed.trace).c_str());
   }
   std::printf(
       "(EVENTS: trace length of the simplest counterexample / of the first one found; "
@@ -700,7 +715,11 @@ int main(int argc, char** argv) {
                 o.detail.empty() ? "" : (" (" + o.detail + ")").c_str());
     if (!o.ok) {
       ++bad;
-      if (!o.trace.empty()) std::printf("    trace: %s\n", o.trace.c_str());
+      if (!o.summary.empty()) std::printf("    what went wrong: %s\n", o.summary.c_str());
+      if (!o.trace.empty()) {
+        std::printf("    trace: %s (structured: .json; read it with vsem-trace)\n",
+                    o.trace.c_str());
+      }
       if (!o.final_state.empty())
         std::printf("    schedule (replay state): %s\n", o.final_state.c_str());
     }

@@ -1,0 +1,429 @@
+// vsem-bench: vsem::counting_semaphore against its peers, all in one program.
+//
+// Peers (the `id` is the second component of every benchmark name):
+//   raw_atomic  a std::atomic<int> used directly: the limit. Uncontended, one
+//               fetch_sub + one fetch_add; where a thread must wait (handoff,
+//               contended) it busy-waits (load, CAS, pause; yields every 1024
+//               failed checks so that a shared CPU still makes progress).
+//   vsem        vsem::counting_semaphore<> (spins Platform::spin_limit() = 64
+//               re-checks, then sleeps on a futex)
+//   std         std::counting_semaphore<> (libstdc++ atomic-wait based)
+//   posix       POSIX sem_t (sem_wait / sem_post)
+//   moodycamel  moodycamel::LightweightSemaphore (spins 10000 re-checks, then
+//               sleeps on a sem_t)
+//   mutex_cv    a semaphore built from std::mutex + std::condition_variable
+//
+// Benchmarks (names are <family>/<peer>/<variant>):
+//   uncontended/<peer>/count:{1,2}
+//       one thread, acquire + release per iteration, starting count 1 or 2.
+//       Time per iteration = ns per pair; items_per_second = pairs/s.
+//   handoff/<peer>/{unpinned,cross_cpu,same_cpu}/real_time
+//       two threads ping-pong through two semaphores that start at 0 (the
+//       seed's pattern). Each iteration is kRoundTrips round trips;
+//       items_per_second = round trips/s. cross_cpu pins the two threads to
+//       CPUs 0 and 1, same_cpu pins both to CPU 0.
+//   contended/<peer>/real_time/threads:{2,4}
+//       N threads loop acquire + release on one semaphore holding 1 permit;
+//       items_per_second = acquire+release pairs/s over all threads.
+//
+//   spin_sweep/spin:<N>/<placement>/real_time   (only with --vsem_spin_sweep)
+//       the handoff for vsem with Platform::spin_limit() = N (0 ... 4096), to
+//       show how much of the handoff figure is the spin policy.
+//
+// Unless the command line says otherwise, each benchmark runs for at least
+// 0.2 s (--benchmark_min_time=0.2), so the suite takes about a minute.
+#include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <semaphore>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+// Debian's lightweightsemaphore.h relies on includes made by this header.
+#include <concurrentqueue/blockingconcurrentqueue.h>
+#include <concurrentqueue/lightweightsemaphore.h>
+
+#include <vsem/semaphore.hpp>
+
+namespace {
+
+constexpr std::int64_t kRoundTrips = 1000;  // round trips per handoff iteration
+
+// ---- peers: one acquire()/release() interface, constructed from a count ----
+
+class raw_atomic_semaphore {
+ public:
+  explicit raw_atomic_semaphore(std::ptrdiff_t n) : count_(static_cast<int>(n)) {}
+
+  // The uncontended pair, as used by bm_uncontended: nothing but two RMWs.
+  void take_unchecked() noexcept { count_.fetch_sub(1, std::memory_order_acquire); }
+
+  // Busy-waits for a permit.
+  void acquire() noexcept {
+    for (unsigned spins = 1;; ++spins) {
+      int c = count_.load(std::memory_order_relaxed);
+      if (c > 0 && count_.compare_exchange_weak(c, c - 1, std::memory_order_acquire,
+                                                std::memory_order_relaxed)) {
+        return;
+      }
+      if (spins % 1024 == 0) {
+        std::this_thread::yield();
+      } else {
+        vsem::os_platform::pause();
+      }
+    }
+  }
+  void release() noexcept { count_.fetch_add(1, std::memory_order_release); }
+
+ private:
+  std::atomic<int> count_;
+};
+
+class vsem_semaphore {
+ public:
+  explicit vsem_semaphore(std::ptrdiff_t n) : s_(n) {}
+  void acquire() noexcept { s_.acquire(); }
+  void release() noexcept { s_.release(); }
+
+ private:
+  vsem::counting_semaphore<> s_;
+};
+
+// vsem with another spin limit (the OS platform otherwise), for --vsem_spin_sweep.
+template <int SpinLimit>
+struct spin_platform : vsem::os_platform {
+  static int spin_limit() noexcept { return SpinLimit; }
+};
+
+template <int SpinLimit>
+class vsem_spin_semaphore {
+ public:
+  explicit vsem_spin_semaphore(std::ptrdiff_t n) : s_(n) {}
+  void acquire() noexcept { s_.acquire(); }
+  void release() noexcept { s_.release(); }
+
+ private:
+  vsem::counting_semaphore<vsem::detail::semaphore_count_limit, spin_platform<SpinLimit>> s_;
+};
+
+class std_semaphore {
+ public:
+  explicit std_semaphore(std::ptrdiff_t n) : s_(n) {}
+  void acquire() noexcept { s_.acquire(); }
+  void release() noexcept { s_.release(); }
+
+ private:
+  std::counting_semaphore<> s_;
+};
+
+class posix_semaphore {
+ public:
+  explicit posix_semaphore(std::ptrdiff_t n) { sem_init(&s_, 0, static_cast<unsigned>(n)); }
+  ~posix_semaphore() { sem_destroy(&s_); }
+  posix_semaphore(const posix_semaphore&) = delete;
+  posix_semaphore& operator=(const posix_semaphore&) = delete;
+  void acquire() noexcept {
+    while (sem_wait(&s_) != 0 && errno == EINTR) {
+    }
+  }
+  void release() noexcept { sem_post(&s_); }
+
+ private:
+  sem_t s_;
+};
+
+class moodycamel_semaphore {
+ public:
+  explicit moodycamel_semaphore(std::ptrdiff_t n) : s_(n) {}  // default: 10000 spins
+  void acquire() noexcept { s_.wait(); }
+  void release() noexcept { s_.signal(); }
+
+ private:
+  moodycamel::LightweightSemaphore s_;
+};
+
+class mutex_cv_semaphore {
+ public:
+  explicit mutex_cv_semaphore(std::ptrdiff_t n) : count_(n) {}
+  void acquire() {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [this] { return count_ > 0; });
+    --count_;
+  }
+  void release() {
+    {
+      std::lock_guard lock(m_);
+      ++count_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::ptrdiff_t count_;
+};
+
+// ---- CPU placement ---------------------------------------------------------
+
+enum class placement { unpinned, cross_cpu, same_cpu };
+
+bool cpu_allowed(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (pthread_getaffinity_np(pthread_self(), sizeof set, &set) != 0) return false;
+  return CPU_ISSET(cpu, &set);
+}
+
+bool pin_self(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+}
+
+// Pins the calling thread to `cpu` (or leaves it alone for cpu < 0) and
+// restores its previous affinity on destruction: the benchmark's own thread is
+// the program's main thread and must not stay pinned for the next benchmark.
+class pin_guard {
+ public:
+  explicit pin_guard(int cpu) {
+    if (cpu < 0) return;
+    CPU_ZERO(&saved_);
+    saved_ok_ = pthread_getaffinity_np(pthread_self(), sizeof saved_, &saved_) == 0;
+    ok_ = pin_self(cpu);
+  }
+  ~pin_guard() {
+    if (saved_ok_) pthread_setaffinity_np(pthread_self(), sizeof saved_, &saved_);
+  }
+  pin_guard(const pin_guard&) = delete;
+  pin_guard& operator=(const pin_guard&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  cpu_set_t saved_{};
+  bool saved_ok_ = false;
+  bool ok_ = true;
+};
+
+// ---- benchmarks ------------------------------------------------------------
+
+template <class Sem>
+void bm_uncontended(benchmark::State& state) {
+  Sem s(state.range(0));
+  for (auto _ : state) {
+    if constexpr (std::is_same_v<Sem, raw_atomic_semaphore>) {
+      s.take_unchecked();  // fetch_sub
+    } else {
+      s.acquire();
+    }
+    s.release();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+template <class Sem>
+void bm_handoff(benchmark::State& state, placement where) {
+  const int main_cpu = where == placement::unpinned ? -1 : 0;
+  const int partner_cpu =
+      where == placement::unpinned ? -1 : (where == placement::cross_cpu ? 1 : 0);
+  if ((main_cpu >= 0 && !cpu_allowed(main_cpu)) ||
+      (partner_cpu >= 0 && !cpu_allowed(partner_cpu))) {
+    state.SkipWithError("CPU 0 or 1 is not available to this process");
+    for (auto _ : state) {
+    }
+    return;
+  }
+  pin_guard pin(main_cpu);
+  if (!pin.ok()) {
+    state.SkipWithError("pthread_setaffinity_np failed");
+    for (auto _ : state) {
+    }
+    return;
+  }
+
+  Sem ping(0);
+  Sem pong(0);
+  std::atomic<bool> stop{false};
+  std::atomic<int> partner_state{0};  // 0 starting, 1 ready, -1 could not pin
+  std::thread partner([&] {
+    const bool pinned = partner_cpu < 0 || pin_self(partner_cpu);
+    partner_state.store(pinned ? 1 : -1, std::memory_order_release);
+    for (;;) {
+      ping.acquire();
+      if (stop.load(std::memory_order_relaxed)) return;
+      pong.release();
+    }
+  });
+  while (partner_state.load(std::memory_order_acquire) == 0) std::this_thread::yield();
+
+  if (partner_state.load(std::memory_order_relaxed) < 0) {
+    state.SkipWithError("pthread_setaffinity_np failed for the partner thread");
+  }
+  for (auto _ : state) {
+    for (std::int64_t i = 0; i < kRoundTrips; ++i) {
+      ping.release();
+      pong.acquire();
+    }
+  }
+
+  stop.store(true, std::memory_order_relaxed);  // ordered by ping's release/acquire
+  ping.release();
+  partner.join();
+  state.SetItemsProcessed(state.iterations() * kRoundTrips);
+}
+
+// One semaphore per peer type, shared by the threads of one run. Thread 0
+// creates it before the timed loop and destroys it after; Google Benchmark's
+// start and stop barriers order those against the other threads' loops.
+template <class Sem>
+std::unique_ptr<Sem>& contended_semaphore() {
+  static std::unique_ptr<Sem> s;
+  return s;
+}
+
+template <class Sem>
+void bm_contended(benchmark::State& state) {
+  auto& s = contended_semaphore<Sem>();
+  if (state.thread_index() == 0) s = std::make_unique<Sem>(1);
+  for (auto _ : state) {
+    s->acquire();
+    s->release();
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) s.reset();
+}
+
+// Registers one family for every peer, in this order, so that the peers of a
+// family run back to back (on a noisy machine, close in time is fairer).
+template <class... Sems>
+struct peers {
+  template <class Register>
+  static void each(const char* const (&ids)[sizeof...(Sems)], Register reg) {
+    std::size_t i = 0;
+    (reg.template operator()<Sems>(std::string(ids[i++])), ...);
+  }
+};
+
+void register_all() {
+  using all = peers<raw_atomic_semaphore, vsem_semaphore, std_semaphore, posix_semaphore,
+                    moodycamel_semaphore, mutex_cv_semaphore>;
+  static const char* const ids[] = {"raw_atomic", "vsem", "std", "posix", "moodycamel", "mutex_cv"};
+
+  all::each(ids, []<class Sem>(const std::string& id) {
+    benchmark::RegisterBenchmark(("uncontended/" + id).c_str(), &bm_uncontended<Sem>)
+        ->ArgName("count")
+        ->Arg(1)
+        ->Arg(2);
+  });
+  const struct {
+    const char* name;
+    placement where;
+  } placements[] = {{"unpinned", placement::unpinned},
+                    {"cross_cpu", placement::cross_cpu},
+                    {"same_cpu", placement::same_cpu}};
+  for (const auto& p : placements) {
+    all::each(ids, [&p]<class Sem>(const std::string& id) {
+      benchmark::RegisterBenchmark(("handoff/" + id + "/" + p.name).c_str(), &bm_handoff<Sem>,
+                                   p.where)
+          ->UseRealTime();
+    });
+  }
+  for (const int threads : {2, 4}) {
+    all::each(ids, [threads]<class Sem>(const std::string& id) {
+      benchmark::RegisterBenchmark(("contended/" + id).c_str(), &bm_contended<Sem>)
+          ->Threads(threads)
+          ->UseRealTime();
+    });
+  }
+}
+
+// Diagnostic (--vsem_spin_sweep): vsem's handoff at other spin limits.
+void register_spin_sweep() {
+  const struct {
+    const char* name;
+    placement where;
+  } placements[] = {{"unpinned", placement::unpinned},
+                    {"cross_cpu", placement::cross_cpu},
+                    {"same_cpu", placement::same_cpu}};
+  for (const auto& p : placements) {
+    using sweep = peers<vsem_spin_semaphore<0>, vsem_spin_semaphore<64>, vsem_spin_semaphore<256>,
+                        vsem_spin_semaphore<1024>, vsem_spin_semaphore<4096>>;
+    static const char* const ids[] = {"spin:0", "spin:64", "spin:256", "spin:1024", "spin:4096"};
+    sweep::each(ids, [&p]<class Sem>(const std::string& id) {
+      benchmark::RegisterBenchmark(("spin_sweep/" + id + "/" + p.name).c_str(), &bm_handoff<Sem>,
+                                   p.where)
+          ->UseRealTime();
+    });
+  }
+}
+
+void print_help() {
+  benchmark::PrintDefaultHelp();
+  std::fprintf(stdout,
+               "vsem-bench options:\n"
+               "          [--vsem_spin_sweep]   also run vsem's handoff at spin limits 0..4096\n"
+               "Default here: --benchmark_min_time=0.2 (a later command-line value wins).\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A short default minimum time; a --benchmark_min_time given on the command
+  // line comes later in argv and wins.
+  // --vsem_spin_sweep (ours, not Google Benchmark's) adds the spin_sweep family.
+  std::vector<char*> args;
+  bool spin_sweep = false;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0 && std::string_view(argv[i]) == "--vsem_spin_sweep") {
+      spin_sweep = true;
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
+  static char default_min_time[] = "--benchmark_min_time=0.2";
+  args.insert(args.begin() + 1, default_min_time);
+  int args_count = static_cast<int>(args.size());
+  args.push_back(nullptr);
+
+  std::string command_line;
+  for (int i = 1; i < argc; ++i) command_line += (i > 1 ? " " : "") + std::string(argv[i]);
+
+  benchmark::Initialize(&args_count, args.data(), print_help);
+  if (benchmark::ReportUnrecognizedArguments(args_count, args.data())) return 1;
+
+  benchmark::AddCustomContext("vsem_version", VSEM_VERSION_STRING);
+  benchmark::AddCustomContext("command_line", command_line);
+  benchmark::AddCustomContext("vsem_spin_limit", std::to_string(vsem::os_platform::spin_limit()));
+  benchmark::AddCustomContext("moodycamel_max_spins", "10000");
+  benchmark::AddCustomContext("handoff_round_trips_per_iteration", std::to_string(kRoundTrips));
+  benchmark::AddCustomContext("vsem_checks", vsem::checks_enabled ? "on" : "off");
+
+  // Put the process in multi-threaded mode before anything is measured: while a
+  // process has never had a second thread, glibc's mutex takes a single-thread
+  // shortcut (uncontended mutex_cv measured 9.7 ns per pair before any thread
+  // existed and 23 ns after), so the pthread-based peers' uncontended figures
+  // would depend on whether a multi-threaded benchmark happened to run first.
+  // A semaphore is only ever used with several threads.
+  std::thread([] {}).join();
+
+  register_all();
+  if (spin_sweep) register_spin_sweep();
+
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

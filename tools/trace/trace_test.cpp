@@ -1,0 +1,777 @@
+// Tests of the trace parser (label unit): every testdata trace, the outputs,
+// and malformed inputs (empty, truncated, garbage, huge lines, mutations).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace.hpp"
+
+namespace vt = vsem::trace;
+using vt::event_kind;
+using vt::result_kind;
+
+namespace {
+
+std::string testdata(const std::string& name) {
+  return std::string(VSEM_TRACE_TESTDATA) + "/" + name;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// ---- a minimal JSON syntax checker, enough to catch broken output -------------
+class json_checker {
+ public:
+  explicit json_checker(std::string_view s) : s_(s) {}
+  bool valid() {
+    ws();
+    if (!value(0)) return false;
+    ws();
+    return i_ == s_.size();
+  }
+
+ private:
+  void ws() {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) {
+      ++i_;
+    }
+  }
+  bool lit(std::string_view w) {
+    if (s_.substr(i_, w.size()) != w) return false;
+    i_ += w.size();
+    return true;
+  }
+  bool string() {
+    if (!lit("\"")) return false;
+    while (i_ < s_.size()) {
+      const auto c = static_cast<unsigned char>(s_[i_++]);
+      if (c == '"') return true;
+      if (c < 0x20) return false;
+      if (c == '\\') {
+        if (i_ >= s_.size()) return false;
+        const char e = s_[i_++];
+        if (e == 'u') {
+          for (int k = 0; k < 4; ++k) {
+            if (i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_++]))) {
+              return false;
+            }
+          }
+        } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+  bool number() {
+    const std::size_t start = i_;
+    if (i_ < s_.size() && s_[i_] == '-') ++i_;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    return i_ > start;
+  }
+  bool value(int depth) {
+    if (depth > 64 || i_ >= s_.size()) return false;
+    const char c = s_[i_];
+    if (c == '{' || c == '[') {
+      const char close = c == '{' ? '}' : ']';
+      ++i_;
+      ws();
+      if (lit(std::string(1, close))) return true;
+      for (;;) {
+        ws();
+        if (c == '{') {
+          if (!string()) return false;
+          ws();
+          if (!lit(":")) return false;
+          ws();
+        }
+        if (!value(depth + 1)) return false;
+        ws();
+        if (lit(std::string(1, close))) return true;
+        if (!lit(",")) return false;
+      }
+    }
+    if (c == '"') return string();
+    if (lit("true") || lit("false") || lit("null")) return true;
+    return number();
+  }
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// Structural invariants every parsed trace satisfies.
+void check_invariants(const vt::trace& t) {
+  for (std::size_t i = 0; i < t.events.size(); ++i) {
+    ASSERT_EQ(t.events[i].index, i);
+    ASSERT_LT(t.events[i].thread, t.threads.size());
+  }
+  std::size_t listed = 0;
+  for (const auto& th : t.threads) {
+    ASSERT_TRUE(std::is_sorted(th.events.begin(), th.events.end()));
+    for (const auto i : th.events) ASSERT_EQ(t.events.at(i).thread, th.id);
+    listed += th.events.size();
+  }
+  ASSERT_EQ(listed, t.events.size());
+  if (t.failing_event) {
+    ASSERT_LT(*t.failing_event, t.events.size());
+  }
+  ASSERT_TRUE(std::is_sorted(t.conflicts.begin(), t.conflicts.end()));
+  ASSERT_EQ(std::adjacent_find(t.conflicts.begin(), t.conflicts.end()), t.conflicts.end());
+  for (const auto c : t.conflicts) {
+    ASSERT_LT(c, t.events.size());
+    ASSERT_NE(std::optional<std::size_t>(c), t.failing_event);
+  }
+  ASSERT_FALSE(t.summary.empty());
+}
+
+// ---- every testdata trace --------------------------------------------------------
+struct expectation {
+  const char* file;
+  result_kind kind;
+  std::size_t threads;
+  std::size_t failing;           // index of the failing event
+  const char* failing_location;  // its file:line
+  std::vector<std::string> summary_mentions;
+  std::vector<std::size_t> conflicts_include;
+  std::vector<unsigned> blocked;
+};
+
+void PrintTo(const expectation& e, std::ostream* os) {
+  *os << e.file;
+}
+
+const std::vector<expectation>& expectations() {
+  static const std::vector<expectation> all = {
+      {"mutant_channel_close_no_wake_channel_close_wakes_consumer.trace.txt",
+       result_kind::deadlock,
+       2,
+       16,
+       "impl/vsem/semaphore.hpp:321",
+       {"thread 0 blocked forever in acquire_slow at impl/vsem/semaphore.hpp:321",
+        "thread 1's close at :248 issued no wake"},
+       {13, 14, 15, 23},
+       {0}},
+      {"mutant_check_then_act_permits_conserved_try.trace.txt",
+       result_kind::user_invariant_failed,
+       2,
+       9,
+       "impl/vsem/semaphore.hpp:172",
+       {"invariant `s.waiters <= threads` failed", "thread 1's fetch_sub",
+        "in try_acquire at impl/vsem/semaphore.hpp:172", "stale load at :168"},
+       {6, 8},
+       {}},
+      {"mutant_relaxed_release_handoff.trace.txt",
+       result_kind::data_race,
+       2,
+       10,
+       "models/handoff_model.cpp:26",
+       {"data race: thread 1 read 0x55a88587bbf0 at models/handoff_model.cpp:26 while thread 0's "
+        "write at :22 is not ordered before it"},
+       {5},
+       {}},
+      {"mutant_skip_wake_handoff.trace.txt",
+       result_kind::deadlock,
+       2,
+       11,
+       "impl/vsem/semaphore.hpp:321",
+       {"thread 1 blocked forever in acquire_slow at impl/vsem/semaphore.hpp:321 after thread 0's "
+        "release at :135 issued no wake"},
+       {12},
+       {1}},
+      {"mutant_touch_after_release_destruction.trace.txt",
+       result_kind::access_to_freed_memory,
+       2,
+       11,
+       "impl/vsem/semaphore.hpp:141",
+       {"thread 0 accessed freed memory in release at impl/vsem/semaphore.hpp:141",
+        "after thread 1 freed it in ~counting_semaphore"},
+       {9, 8, 5},
+       {}},
+      {"mutant_wake_only_from_zero_libcxx_46357_two_waiters.trace.txt",
+       result_kind::deadlock,
+       3,
+       16,
+       "impl/vsem/semaphore.hpp:321",
+       {"thread 2 blocked forever in acquire_slow at impl/vsem/semaphore.hpp:321",
+        "thread 0's release at :135 issued no wake"},
+       {20, 15},
+       {2}},
+      {"relacy_condvar_deadlock.trace.txt",
+       result_kind::deadlock,
+       2,
+       9,
+       "gen.cpp:41",
+       {"thread 0 blocked forever at gen.cpp:41 waiting on condition variable",
+        "no thread notified"},
+       {7},
+       {0}},
+      {"relacy_double_free.trace.txt",
+       result_kind::double_free,
+       2,
+       6,
+       "gen.cpp:28",
+       {"thread 0 freed 0x", "already freed it at :28"},
+       {5},
+       {}},
+      {"relacy_fence_data_race.trace.txt",
+       result_kind::data_race,
+       3,
+       10,
+       "gen.cpp:50",
+       {"data race: thread 1 wrote 0x", "at gen.cpp:50 while thread 0's write at :49"},
+       {5},
+       {}},
+      {"relacy_livelock.trace.txt",
+       result_kind::livelock,
+       2,
+       34,
+       "gen.cpp:21",
+       {"livelock: thread 0 repeated its atomic load", "at gen.cpp:21 30 times"},
+       {},
+       {}},
+      {"relacy_memory_leak.trace.txt",
+       result_kind::memory_leak,
+       2,
+       5,
+       "gen.cpp:16",
+       {"memory leak: 1 block never freed: 4 bytes", "allocated by thread 1 at gen.cpp:16"},
+       {},
+       {}},
+      {"relacy_mutex_deadlock.trace.txt",
+       result_kind::deadlock,
+       2,
+       7,
+       "gen.cpp:33",
+       {"thread 0 blocked forever at gen.cpp:33 waiting for mutex",
+        "held by thread 1 (locked at :34)", "also blocked: thread 1"},
+       {5, 9},
+       {0, 1}},
+      {"relacy_uninitialized.trace.txt",
+       result_kind::uninitialized_access,
+       2,
+       4,
+       "gen.cpp:25",
+       {"thread 0 read the uninitialized variable 0x", "at gen.cpp:25"},
+       {},
+       {}},
+      {"relacy_user_assert.trace.txt",
+       result_kind::user_assert_failed,
+       2,
+       8,
+       "gen.cpp:12",
+       {"thread 1's assertion `v == 0 || v == 2` failed at gen.cpp:12",
+        "atomic load of 0x55b01b348100 returned 1"},
+       {5, 7},
+       {}},
+  };
+  return all;
+}
+
+class TestdataTrace : public ::testing::TestWithParam<expectation> {};
+
+TEST_P(TestdataTrace, ParsesAndExplains) {
+  const expectation& x = GetParam();
+  const vt::trace t = vt::parse_file(testdata(x.file));
+  check_invariants(t);
+  EXPECT_EQ(t.result, x.kind);
+  EXPECT_EQ(t.threads.size(), x.threads);
+  ASSERT_TRUE(t.failing_event.has_value());
+  EXPECT_EQ(*t.failing_event, x.failing);
+  EXPECT_EQ(vt::location(t.events[*t.failing_event]), x.failing_location);
+  for (const auto& m : x.summary_mentions) {
+    EXPECT_NE(t.summary.find(m), std::string::npos) << "summary: " << t.summary << "\nlacks: " << m;
+  }
+  for (const auto c : x.conflicts_include) {
+    EXPECT_TRUE(std::binary_search(t.conflicts.begin(), t.conflicts.end(), c))
+        << "conflicts lack [" << c << "]";
+  }
+  EXPECT_EQ(t.blocked_threads, x.blocked);
+  // The summary is one sentence on one line.
+  EXPECT_EQ(t.summary.find('\n'), std::string::npos);
+}
+
+TEST_P(TestdataTrace, JsonIsValidAndComplete) {
+  const vt::trace t = vt::parse_file(testdata(GetParam().file));
+  const std::string j = vt::to_json(t);
+  EXPECT_TRUE(json_checker(j).valid()) << j.substr(0, 2000);
+  EXPECT_TRUE(valid_utf8(j));
+  EXPECT_NE(j.find("\"failing_event\": " + std::to_string(*t.failing_event)), std::string::npos);
+  EXPECT_NE(j.find("\"summary\": "), std::string::npos);
+  EXPECT_NE(j.find("\"conflicts\": ["), std::string::npos);
+  std::size_t events = 0;
+  for (std::size_t p = j.find("{\"index\": "); p != std::string::npos;
+       p = j.find("{\"index\": ", p + 1)) {
+    ++events;
+  }
+  EXPECT_EQ(events, t.events.size());
+  // Function names are shortened: no "[with" left, no return type.
+  EXPECT_EQ(j.find("[with "), std::string::npos);
+}
+
+TEST_P(TestdataTrace, TextSwimlaneFitsAndMarks) {
+  const vt::trace t = vt::parse_file(testdata(GetParam().file));
+  for (const unsigned width : {100u, 140u, 160u}) {
+    vt::text_options o;
+    o.width = width;
+    const std::string text = vt::render_text(t, o);
+    std::istringstream lines(text);
+    std::string line;
+    std::getline(lines, line);
+    EXPECT_EQ(line, t.summary);
+    bool failing_row = false;
+    std::size_t n = 1;
+    while (std::getline(lines, line)) {
+      ++n;
+      EXPECT_LE(line.size(), width) << "line " << n << ": " << line;
+      if (line.rfind(">> ", 0) == 0) {
+        failing_row = true;
+        EXPECT_NE(line.find(" " + std::to_string(*t.failing_event) + " "), std::string::npos);
+      }
+    }
+    EXPECT_TRUE(failing_row) << text;
+    for (const auto& th : t.threads) {
+      EXPECT_NE(text.find("thread " + std::to_string(th.id)), std::string::npos);
+    }
+  }
+  // --all shows the Relacy-internal events, which are folded away by default.
+  vt::text_options all;
+  all.show_internal = true;
+  EXPECT_NE(vt::render_text(t, all).find("[CTOR BEGIN]"), std::string::npos);
+  EXPECT_EQ(vt::render_text(t).find("[CTOR BEGIN]"), std::string::npos);
+}
+
+TEST_P(TestdataTrace, HtmlHasLanesFailingEventAndSummary) {
+  const vt::trace t = vt::parse_file(testdata(GetParam().file));
+  const std::string h = vt::render_html(t, GetParam().file);
+  EXPECT_TRUE(valid_utf8(h));
+  EXPECT_EQ(h.rfind("<!DOCTYPE html>", 0), 0u);
+  for (const auto& th : t.threads) {
+    EXPECT_NE(h.find("<div class=\"lane\" id=\"lane-" + std::to_string(th.id) + "\""),
+              std::string::npos);
+  }
+  EXPECT_NE(h.find(" failing\" data-i=\"" + std::to_string(*t.failing_event) + "\""),
+            std::string::npos);
+  EXPECT_NE(h.find("id=\"summary\""), std::string::npos);
+  // self-contained: no external resources
+  EXPECT_EQ(h.find("http://"), std::string::npos);
+  EXPECT_EQ(h.find("https://"), std::string::npos);
+  EXPECT_EQ(h.find("<link"), std::string::npos);
+  EXPECT_EQ(h.find(" src="), std::string::npos);
+}
+
+// Every prefix of a trace that stops before its last event line is an error
+// naming a line, never a crash or a silently shorter trace.
+TEST_P(TestdataTrace, TruncatedPrefixesAreErrors) {
+  const std::string text = slurp(testdata(GetParam().file));
+  const vt::trace full = vt::parse(text);
+  // end of the last event line (the trailer, if any, is checked separately)
+  std::size_t last_event_end = 0;
+  for (std::size_t p = 0; p < text.size();) {
+    std::size_t e = text.find('\n', p);
+    if (e == std::string::npos) e = text.size();
+    if (e > p && text[p] == '[') last_event_end = e;
+    p = e + 1;
+  }
+  std::vector<std::size_t> cuts;
+  for (std::size_t p = 0; p < text.size(); ++p) {
+    if (text[p] == '\n' || p % 53 == 0) cuts.push_back(p);
+  }
+  for (const std::size_t cut : cuts) {
+    const std::string prefix = text.substr(0, cut);
+    try {
+      const vt::trace t = vt::parse(prefix);
+      EXPECT_GE(cut, last_event_end) << "a prefix of " << cut << " bytes parsed";
+      EXPECT_EQ(t.events.size(), full.events.size());
+    } catch (const vt::parse_error& e) {
+      EXPECT_NE(std::string(e.what()), "");
+      if (cut > 0) {
+        EXPECT_GT(e.line(), 0u) << e.what();
+      }
+    }
+  }
+}
+
+// Random single-byte changes: an error or a trace, never a crash.
+TEST_P(TestdataTrace, MutationsNeverCrash) {
+  const std::string text = slurp(testdata(GetParam().file));
+  std::mt19937 rng(12345);
+  for (int k = 0; k < 300; ++k) {
+    std::string m = text;
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = rng() % m.size();
+      switch (rng() % 3) {
+        case 0:
+          m[at] = static_cast<char>(rng() % 256);
+          break;
+        case 1:
+          m.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          m.insert(at, 1, "\n[]():, <>0x9"[rng() % 13]);
+      }
+      if (m.empty()) m.push_back('x');
+    }
+    try {
+      const vt::trace t = vt::parse(m);
+      check_invariants(t);
+      (void)vt::to_json(t);
+      (void)vt::render_text(t);
+      (void)vt::render_html(t);
+    } catch (const vt::parse_error&) {
+    }
+  }
+}
+
+std::string test_name(const ::testing::TestParamInfo<expectation>& info) {
+  std::string n = info.param.file;
+  n = n.substr(0, n.find(".trace.txt"));
+  for (char& c : n) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Testdata, TestdataTrace, ::testing::ValuesIn(expectations()), test_name);
+
+TEST(Testdata, EveryFileHasAnExpectation) {
+  std::set<std::string> expected;
+  for (const auto& x : expectations()) expected.insert(x.file);
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(VSEM_TRACE_TESTDATA)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() < 10 || name.substr(name.size() - 10) != ".trace.txt") continue;
+    ++files;
+    EXPECT_TRUE(expected.count(name)) << name << " has no expectation in trace_test.cpp";
+  }
+  EXPECT_EQ(files, expected.size());
+}
+
+// ---- malformed input -------------------------------------------------------------
+std::size_t error_line(std::string_view text) {
+  try {
+    (void)vt::parse(text);
+  } catch (const vt::parse_error& e) {
+    return e.line();
+  }
+  ADD_FAILURE() << "no error for:\n" << text.substr(0, 400);
+  return static_cast<std::size_t>(-1);
+}
+
+std::string error_text(std::string_view text) {
+  try {
+    (void)vt::parse(text);
+  } catch (const vt::parse_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no error for:\n" << text.substr(0, 400);
+  return {};
+}
+
+const std::string good =
+    "handoff\n"
+    "DATA RACE (data race detected)\n"
+    "iteration: 1\n"
+    "\n"
+    "execution history (3):\n"
+    "[0] 0: <0x10> store, value=1, in f, /work/main/models/m.cpp(5)\n"
+    "[1] 1: <0x10> load, value=0, in g, /work/main/models/m.cpp(9)\n"
+    "[2] 1: DATA RACE (data race detected), in g, /work/main/models/m.cpp(9)\n"
+    "\n"
+    "thread 0:\n"
+    "[0] 0: <0x10> store, value=1, in f, /work/main/models/m.cpp(5)\n"
+    "\n"
+    "thread 1:\n"
+    "[1] 1: <0x10> load, value=0, in g, /work/main/models/m.cpp(9)\n"
+    "[2] 1: DATA RACE (data race detected), in g, /work/main/models/m.cpp(9)\n"
+    "\n";
+
+// Replaces the first occurrence (in the execution history).
+std::string replace(std::string s, std::string_view from, std::string_view to) {
+  const std::size_t p = s.find(from);
+  EXPECT_NE(p, std::string::npos) << from;
+  if (p != std::string::npos) s.replace(p, from.size(), to);
+  return s;
+}
+
+// Replaces every occurrence (history and thread sections).
+std::string replace_all(std::string s, std::string_view from, std::string_view to) {
+  std::size_t n = 0;
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
+    s.replace(p, from.size(), to);
+    ++n;
+  }
+  EXPECT_GT(n, 0u) << from;
+  return s;
+}
+
+TEST(Malformed, TheSmallGoodTraceParses) {
+  const vt::trace t = vt::parse(good);
+  EXPECT_EQ(t.result, result_kind::data_race);
+  EXPECT_EQ(t.failing_event, 1u);
+  EXPECT_EQ(t.conflicts, std::vector<std::size_t>{0});
+  EXPECT_EQ(t.summary,
+            "data race: thread 1 read 0x10 at models/m.cpp:9 while thread 0's write at :5 is not "
+            "ordered before it");
+  // Windows line endings are fine too.
+  std::string crlf;
+  for (const char c : good) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  EXPECT_EQ(vt::parse(crlf).summary, t.summary);
+}
+
+TEST(Malformed, Empty) {
+  EXPECT_EQ(error_line(""), 0u);
+  EXPECT_NE(error_text("").find("empty"), std::string::npos);
+  EXPECT_EQ(error_line("\n"), 1u);
+  EXPECT_EQ(error_line("\n\n\n"), 1u);
+}
+
+TEST(Malformed, Garbage) {
+  EXPECT_EQ(error_line("hello\nworld\n"), 2u);
+  EXPECT_EQ(error_line("{\"json\": true}\n"), 2u);
+  EXPECT_EQ(error_line("[0] 0: <0x1> load, value=0, in f, a.cpp(1)\n"), 1u);
+  EXPECT_EQ(error_line("t\nDEADLOCK (deadlock detected)\niteration: x\n"), 3u);
+  EXPECT_EQ(error_line("t\nDEADLOCK\niteration: 1\n\nhistory\n"), 5u);
+  std::mt19937 rng(7);
+  for (int k = 0; k < 200; ++k) {
+    std::string g(1 + rng() % 4096, '\0');
+    for (char& c : g) c = static_cast<char>(rng() % 256);
+    EXPECT_THROW((void)vt::parse(g), vt::parse_error);
+  }
+}
+
+TEST(Malformed, OutputOfAPassingRun) {
+  EXPECT_NE(error_text("t\niterations: 848\ntotal time: 3\nthroughput: 282666\n\n").find("passing"),
+            std::string::npos);
+}
+
+TEST(Malformed, Truncated) {
+  const std::string msg = error_text(good.substr(0, good.find("[2] 1:")));
+  EXPECT_NE(msg.find("truncated"), std::string::npos) << msg;
+  EXPECT_NE(error_text(good.substr(0, good.find("thread 0:"))).find("truncated"),
+            std::string::npos);
+  EXPECT_NE(error_text(good.substr(0, good.find("thread 1:"))).find("truncated"),
+            std::string::npos);
+  // cut in the middle of a line
+  const std::size_t mid = good.find("load, value=0, in g", good.find("thread 1:"));
+  EXPECT_EQ(error_line(good.substr(0, mid)), 14u);
+}
+
+TEST(Malformed, HugeLine) {
+  const std::string huge(vt::max_line_bytes + 1, 'x');
+  EXPECT_EQ(error_line(huge), 1u);
+  EXPECT_EQ(error_line(huge + "\n"), 1u);
+  // a huge function name in an event line
+  const std::string g = replace(good, "in g, /work", "in " + std::string(70000, 'g') + ", /work");
+  EXPECT_EQ(error_line(g), 7u);
+  EXPECT_NE(error_text(g).find("bytes long"), std::string::npos);
+}
+
+TEST(Malformed, InputLargerThanTheLimit) {
+  const std::string big(vt::max_input_bytes + 1, '\n');
+  EXPECT_EQ(error_line(big), 0u);
+  EXPECT_NE(error_text(big).find("limit"), std::string::npos);
+}
+
+TEST(Malformed, HugeCountsAreRejectedWithoutAllocating) {
+  EXPECT_EQ(error_line(replace(good, "history (3)", "history (99999999999)")), 5u);
+  EXPECT_EQ(error_line(replace(good, "history (3)", "history (999999999999999999999999)")), 5u);
+  EXPECT_EQ(error_line(replace(good, "[1] 1: <0x10> load", "[1] 9999: <0x10> load")), 7u);
+  EXPECT_EQ(error_line(replace(good, "[1] 1: <0x10> load", "[1] 99999999999: <0x10> load")), 7u);
+  EXPECT_EQ(error_line(replace(good, "m.cpp(5)", "m.cpp(99999999999999)")), 6u);
+}
+
+TEST(Malformed, StructureErrorsNameTheLine) {
+  EXPECT_EQ(error_line(replace(good, "DATA RACE (data race detected)\n", "data race\n")), 2u);
+  EXPECT_EQ(error_line(replace(good, "iteration: 1", "iteration 1")), 3u);
+  EXPECT_EQ(error_line(replace(good, "execution history (3):", "execution history (4):")), 9u);
+  EXPECT_EQ(error_line(replace(good, "execution history (3):", "execution history (2):")), 8u);
+  EXPECT_EQ(error_line(replace(good, "[1] 1: <0x10> load", "[5] 1: <0x10> load")), 7u);
+  EXPECT_EQ(error_line(replace(good, "in f, /work/main/models/m.cpp(5)\n",
+                               "in f /work/main/models/m.cpp(5)\n")),
+            6u);
+  EXPECT_EQ(error_line(replace(good, "m.cpp(5)\n", "m.cpp(5\n")), 6u);
+  // thread sections
+  EXPECT_EQ(error_line(replace(good, "thread 1:\n", "thread 2:\n")), 13u);
+  EXPECT_EQ(error_line(replace(good, "thread 0:\n[0] 0:", "thread 0:\n[0] 1:")), 11u);
+  const std::string mismatch = replace(good, "\n\nthread 1:\n[1] 1: <0x10> load, value=0",
+                                       "\n\nthread 1:\n[1] 1: <0x10> load, value=7");
+  EXPECT_EQ(error_line(mismatch), 14u);
+  EXPECT_NE(error_text(good + "garbage\n").find("unexpected text"), std::string::npos);
+  EXPECT_EQ(error_line(good + "garbage\n"), 17u);
+  // a MEMORY LEAK trace must end with its allocation list
+  const std::string leak =
+      replace(good, "DATA RACE (data race detected)\n", "MEMORY LEAK (memory leak detected)\n");
+  EXPECT_NE(error_text(leak).find("memory allocations"), std::string::npos);
+  EXPECT_EQ(vt::parse(leak + "memory allocations:\n0x10 [4]\n\n").leaks.size(), 1u);
+  EXPECT_EQ(error_line(leak + "memory allocations:\n0x10 4\n"), 18u);
+}
+
+TEST(Malformed, UnknownEventTextsAreMessagesNotErrors) {
+  const vt::trace t =
+      vt::parse(replace_all(good, "<0x10> store, value=1", "something new, with (parens), in it"));
+  EXPECT_EQ(t.events[0].kind, event_kind::message);
+  EXPECT_EQ(t.events[0].text, "something new, with (parens), in it");
+  EXPECT_EQ(t.events[0].function, "f");
+}
+
+// ---- event classification -----------------------------------------------------------
+TEST(Events, Kinds) {
+  const std::string text =
+      slurp(testdata("mutant_wake_only_from_zero_libcxx_46357_two_waiters.trace.txt"));
+  const vt::trace t = vt::parse(text);
+  const auto& e = t.events;
+  EXPECT_EQ(e[0].kind, event_kind::internal);
+  EXPECT_TRUE(e[0].internal);
+  EXPECT_EQ(e[1].kind, event_kind::atomic_store);
+  EXPECT_EQ(e[1].order, "relaxed");
+  EXPECT_EQ(e[1].object, 0x55a885852c28u);
+  EXPECT_EQ(
+      e[1].short_function,
+      "vsem::counting_semaphore<LeastMaxValue, Platform>::counting_semaphore(std::ptrdiff_t)");
+  EXPECT_EQ(e[1].name, "counting_semaphore");
+  EXPECT_FALSE(e[1].internal);
+  EXPECT_EQ(e[5].kind, event_kind::atomic_load);
+  EXPECT_EQ(e[7].kind, event_kind::rmw);
+  EXPECT_EQ(e[7].op, "fetch_add");
+  EXPECT_EQ(e[7].prev, "0");
+  EXPECT_EQ(e[7].arg, "4294967296");
+  EXPECT_EQ(e[7].value, "4294967296");
+  EXPECT_EQ(e[9].kind, event_kind::futex_wait);
+  EXPECT_EQ(e[10].kind, event_kind::block);
+  EXPECT_EQ(e[18].kind, event_kind::unblock);
+  EXPECT_EQ(e[18].target_thread, 1u);
+  EXPECT_EQ(e[19].kind, event_kind::futex_wake);
+  EXPECT_EQ(e[23].kind, event_kind::cas);
+  EXPECT_FALSE(e[23].failed);
+  EXPECT_EQ(e[23].value, "4294967297");
+  EXPECT_EQ(e[23].order, "acquire");
+  EXPECT_EQ(e[25].kind, event_kind::result);
+  EXPECT_TRUE(e[25].internal);
+  EXPECT_EQ(e[23].file, "impl/vsem/semaphore.hpp");
+  EXPECT_EQ(e[23].line, 291u);
+  EXPECT_EQ(e[23].raw_file, "/work/main/impl/vsem/semaphore.hpp");
+  EXPECT_EQ(t.threads[0].state, vt::thread_state::finished);
+  EXPECT_EQ(t.threads[2].state, vt::thread_state::blocked);
+  EXPECT_EQ(t.test, "N12_GLOBAL__N_124libcxx_46357_two_waitersE");
+  EXPECT_EQ(t.test_display, "(anonymous namespace)::libcxx_46357_two_waiters");
+  EXPECT_EQ(t.iteration, 759u);
+}
+
+TEST(Events, StaleLoadsFreesAndFences) {
+  const vt::trace a =
+      vt::parse_file(testdata("mutant_check_then_act_permits_conserved_try.trace.txt"));
+  EXPECT_TRUE(a.events[8].stale);
+  EXPECT_EQ(a.events[8].value, "1");
+  const vt::trace b = vt::parse_file(testdata("mutant_touch_after_release_destruction.trace.txt"));
+  EXPECT_EQ(b.events[9].kind, event_kind::free);
+  EXPECT_EQ(b.events[9].object, 0x55a885829d70u);
+  EXPECT_EQ(b.events[9].function, "");
+  EXPECT_EQ(b.events[9].file, "");
+  EXPECT_EQ(b.events[9].line, 0u);
+  EXPECT_EQ(b.events[11].kind, event_kind::freed_access);
+  const vt::trace c = vt::parse_file(testdata("relacy_fence_data_race.trace.txt"));
+  EXPECT_EQ(c.events[6].kind, event_kind::fence);
+  EXPECT_EQ(c.events[6].order, "release");
+  EXPECT_EQ(c.threads[2].state, vt::thread_state::idle);
+  const vt::trace d = vt::parse_file(testdata("relacy_memory_leak.trace.txt"));
+  ASSERT_EQ(d.leaks.size(), 1u);
+  EXPECT_EQ(d.leaks[0].size, 4u);
+  EXPECT_EQ(d.leaks[0].alloc_event, 5u);
+  EXPECT_EQ(d.events[5].kind, event_kind::alloc);
+  EXPECT_EQ(d.events[5].size, 4u);
+}
+
+// ---- helpers -----------------------------------------------------------------------------
+TEST(Helpers, ShortFunction) {
+  EXPECT_EQ(vt::short_function(
+                "vsem::detail::wait_status vsem::counting_semaphore<LeastMaxValue, "
+                "Platform>::acquire_slow(typename Platform::clock::time_point) [with bool Timed = "
+                "false; long int LeastMaxValue = 2; Platform = vsem::model::platform]"),
+            "vsem::counting_semaphore<LeastMaxValue, Platform>::acquire_slow(typename "
+            "Platform::clock::time_point)");
+  EXPECT_EQ(vt::short_function("vsem::counting_semaphore<LeastMaxValue, Platform>::snapshot "
+                               "vsem::counting_semaphore<LeastMaxValue, "
+                               "Platform>::debug_snapshot() const [with long int L = 2]"),
+            "vsem::counting_semaphore<LeastMaxValue, Platform>::debug_snapshot() const");
+  EXPECT_EQ(vt::short_function("void (anonymous namespace)::handoff::thread(unsigned int)"),
+            "(anonymous namespace)::handoff::thread(unsigned int)");
+  EXPECT_EQ(vt::short_function("void vsem::counting_semaphore<2>::release(std::ptrdiff_t) "
+                               "[LeastMaxValue = 2, Platform = vsem::model::platform]"),
+            "vsem::counting_semaphore<2>::release(std::ptrdiff_t)");
+  EXPECT_EQ(vt::short_function("bool operator<(const a&, const b&)"),
+            "operator<(const a&, const b&)");
+  EXPECT_EQ(vt::short_function("fiber_proc_impl"), "fiber_proc_impl");
+  EXPECT_EQ(vt::short_function(""), "");
+  EXPECT_EQ(vt::short_function("))(((<<>>]] [["), vt::short_function("))(((<<>>]] [["));
+}
+
+TEST(Helpers, FunctionName) {
+  EXPECT_EQ(vt::function_name("void vsem::counting_semaphore<LeastMaxValue, "
+                              "Platform>::release(std::ptrdiff_t) [with long int L = 1]"),
+            "release");
+  EXPECT_EQ(vt::function_name("vsem::counting_semaphore<L, P>::~counting_semaphore() [with L = 1]"),
+            "~counting_semaphore");
+  EXPECT_EQ(vt::function_name("vsem::foo::operator bool() const"), "operator bool");
+  EXPECT_EQ(vt::function_name("bool operator<(const a&, const b&)"), "operator<");
+  EXPECT_EQ(vt::function_name("void f<int>(int)"), "f");
+  EXPECT_EQ(vt::function_name("thread"), "thread");
+  EXPECT_EQ(vt::function_name(""), "");
+}
+
+TEST(Helpers, DisplayPath) {
+  EXPECT_EQ(vt::display_path("/work/main/impl/vsem/semaphore.hpp"), "impl/vsem/semaphore.hpp");
+  EXPECT_EQ(vt::display_path("/work/main/tools/trace/x.cpp"), "tools/trace/x.cpp");
+  EXPECT_EQ(vt::display_path("/home/u/src/vsem/models/handoff_model.cpp"),
+            "models/handoff_model.cpp");
+  EXPECT_EQ(vt::display_path("/builds/x/tests/unit/a.cpp"), "tests/unit/a.cpp");
+  EXPECT_EQ(vt::display_path("/ci/examples/handoff.cpp"), "examples/handoff.cpp");
+  EXPECT_EQ(vt::display_path("/usr/include/relacy/context.hpp"), "/usr/include/relacy/context.hpp");
+  EXPECT_EQ(vt::display_path("gen.cpp"), "gen.cpp");
+  EXPECT_EQ(vt::display_path("/opt/reimpl/x.cpp"), "/opt/reimpl/x.cpp");
+  EXPECT_EQ(vt::display_path(""), "");
+}
+
+TEST(Helpers, InvalidUtf8BecomesReplacementCharacters) {
+  const std::string bad = replace_all(good, "in f,", "in f\xff\xfe,");
+  const vt::trace t = vt::parse(bad);
+  const std::string j = vt::to_json(t);
+  EXPECT_TRUE(json_checker(j).valid());
+  EXPECT_TRUE(valid_utf8(j));
+  EXPECT_NE(j.find("\\ufffd"), std::string::npos);
+  EXPECT_TRUE(valid_utf8(vt::render_html(t)));
+  EXPECT_TRUE(valid_utf8(vt::render_text(t)));
+}
+
+}  // namespace
