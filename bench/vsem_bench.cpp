@@ -5,8 +5,8 @@
 //               fetch_sub + one fetch_add; where a thread must wait (handoff,
 //               contended) it busy-waits (load, CAS, pause; yields every 1024
 //               failed checks so that a shared CPU still makes progress).
-//   vsem        vsem::counting_semaphore<> (spins Platform::spin_limit() = 64
-//               re-checks, then sleeps on a futex)
+//   vsem        vsem::counting_semaphore<> (spins an adaptive, per-thread
+//               budget of 4..2048 re-checks, then sleeps on a futex)
 //   std         std::counting_semaphore<> (libstdc++ atomic-wait based)
 //   posix       POSIX sem_t (sem_wait / sem_post)
 //   moodycamel  moodycamel::LightweightSemaphore (spins 10000 re-checks, then

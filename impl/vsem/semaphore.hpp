@@ -284,10 +284,15 @@ class counting_semaphore {
   template <bool Timed>
   detail::wait_status acquire_slow(typename clock::time_point deadline) noexcept {
     using detail::wait_status;
-    for (int i = 0, n = Platform::spin_limit(); i < n; ++i) {
+    const int spins = Platform::spin_limit();
+    for (int i = 0; i < spins; ++i) {
       Platform::pause();
-      if (try_acquire()) return wait_status::acquired;
+      if (try_acquire()) {
+        Platform::spin_feedback(true);
+        return wait_status::acquired;
+      }
     }
+    if (spins > 0) Platform::spin_feedback(false);
     // relaxed: the waiter count is read only by read-modify-writes of this same
     // word (release's fetch_add), so modification order alone decides whether a
     // release sees this waiter; if it came first, `s` shows its permits.

@@ -192,6 +192,7 @@ struct platform {
     return detail::roll() ? 0 : static_cast<int>(detail::next_random() % 8);
   }
   static void pause() noexcept { os_platform::pause(); }
+  static void spin_feedback(bool) noexcept {}
 
   [[noreturn]] static void contract_violation(const char* what, source_location where) noexcept {
     os_platform::contract_violation(what, where);

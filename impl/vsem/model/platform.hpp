@@ -341,6 +341,7 @@ struct platform {
   }
 
   static int spin_limit() noexcept { return current_options().spin_limit; }
+  static void spin_feedback(bool) noexcept {}  // fixed policy: runs must be deterministic
   static void pause() noexcept {}
 
   [[noreturn]] static void contract_violation(const char* what, source_location where) {
