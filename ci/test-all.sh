@@ -6,8 +6,8 @@
 #
 # 1. ci/deps.sh (installs missing packages; fatal if it fails);
 # 2. ci/format-check.sh;
-# 3. ci/build-and-test.sh for each preset: by default release, debug, tsan, plus model when
-#    models/CMakeLists.txt exists. VSEM_CI_PRESETS (space-separated) replaces that list.
+# 3. ci/build-and-test.sh for each preset: by default release, debug, tsan, asan, clang-release,
+#    clang-tsan, clang-asan and model. VSEM_CI_PRESETS (space-separated) replaces that list.
 # Every step runs even if an earlier one failed; then a summary table (preset, result,
 # seconds) and a last line "N passed, N failed" counting presets (format-check is listed in
 # the table but not counted). Exits non-zero if format-check or any preset failed.
@@ -20,8 +20,7 @@ cd "$root"
 budget_s=$((60 * 60))
 t_start=$SECONDS
 
-default_presets="release debug tsan"
-[[ -f models/CMakeLists.txt ]] && default_presets+=" model"
+default_presets="release debug tsan asan clang-release clang-tsan clang-asan model"
 read -r -a presets <<<"${VSEM_CI_PRESETS:-$default_presets}"
 if ((${#presets[@]} == 0)); then
   echo "ci/test-all.sh: VSEM_CI_PRESETS is set but empty." >&2
@@ -48,11 +47,7 @@ times+=($((SECONDS - t0)))
 
 for p in "${presets[@]}"; do
   t0=$SECONDS
-  if [[ $p == model && ! -f models/CMakeLists.txt ]]; then
-    echo
-    echo "==== [model] skipped: models/CMakeLists.txt does not exist yet."
-    r=SKIP
-  elif bash ci/build-and-test.sh "$p"; then
+  if bash ci/build-and-test.sh "$p"; then
     r=PASS
     passed=$((passed + 1))
   else

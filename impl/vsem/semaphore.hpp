@@ -172,8 +172,8 @@ class counting_semaphore {
     const std::uint32_t waiters = waiters_of(old);
     if (waiters == 0) return;  // nobody registered before our fetch_add: nobody to wake
     const auto wake = std::min<std::ptrdiff_t>(update, waiters);
-    Platform::wake(self,
-                   Platform::mutated(mutation::wake_one_for_many) ? 1 : static_cast<int>(wake));
+    const int n = Platform::mutated(mutation::wake_one_for_many) ? 1 : static_cast<int>(wake);
+    Platform::wake(self, n);  // up to min(update, waiters) sleepers
   }
 
   // Takes one permit, sleeping until one is available.
