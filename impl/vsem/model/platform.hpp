@@ -66,6 +66,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "../config.hpp"
@@ -80,7 +81,39 @@ struct options {
   bool spurious_wakeups = false;     // may a futex wait return without a wake?
   int spin_limit = 1;                // re-checks before a waiter registers and sleeps
   mutation mutant = mutation::none;  // the variation point switched on, if any
+  // Order sensitivity: the atomic call site at weaken_file:weaken_line (file
+  // compared by the end of its path) runs with weaken_order instead of the
+  // order it asks for, without editing the source.
+  const char* weaken_file = nullptr;
+  unsigned weaken_line = 0;
+  std::memory_order weaken_order = std::memory_order_seq_cst;
+  // Record every atomic call site whose file path contains this text (e.g.
+  // "/impl/vsem/") into reached_sites().
+  const char* record_sites_under = nullptr;
 };
+
+// An atomic call site that a model reached (see options::record_sites_under).
+struct site {
+  const char* file = nullptr;
+  unsigned line = 0;
+  const char* operation = nullptr;                      // "load", "store", "rmw", "cas"
+  std::memory_order order = std::memory_order_seq_cst;  // as written (CAS: success)
+};
+
+// The sites recorded so far: a fixed table, so recording never allocates
+// inside a simulation. clear_reached_sites() empties it.
+struct site_table {
+  static constexpr int capacity = 256;
+  site sites[capacity];
+  int used = 0;
+};
+inline site_table& reached_sites() noexcept {
+  static site_table t;  // plain data, not a Relacy object
+  return t;
+}
+inline void clear_reached_sites() noexcept {
+  reached_sites().used = 0;
+}
 
 inline options& current_options() noexcept {
   static options o;  // plain data, not a Relacy object: safe as a static
@@ -88,6 +121,33 @@ inline options& current_options() noexcept {
 }
 
 namespace detail {
+
+inline bool ends_with(const char* path, const char* tail) noexcept {
+  const std::size_t n = std::strlen(path), m = std::strlen(tail);
+  return n >= m && std::strcmp(path + n - m, tail) == 0;
+}
+
+// The order an atomic call at `l` runs with: as written, unless this is the
+// site chosen for weakening. Records the site when asked to.
+inline std::memory_order effective_order(std::memory_order mo, const char* operation,
+                                         const source_location& l) noexcept {
+  const options& o = current_options();
+  if (o.record_sites_under != nullptr && std::strstr(l.file_name(), o.record_sites_under)) {
+    site_table& t = reached_sites();
+    bool known = false;
+    for (int i = 0; i < t.used && !known; ++i) {
+      known = t.sites[i].line == l.line() && std::strcmp(t.sites[i].file, l.file_name()) == 0;
+    }
+    if (!known && t.used < site_table::capacity) {
+      t.sites[t.used++] = site{l.file_name(), l.line(), operation, mo};
+    }
+  }
+  if (o.weaken_file != nullptr && l.line() == o.weaken_line &&
+      ends_with(l.file_name(), o.weaken_file)) {
+    return o.weaken_order;
+  }
+  return mo;
+}
 
 inline rl::debug_info info_of(const source_location& l) noexcept {
   return rl::debug_info(l.function_name(), l.file_name(), l.line());
@@ -148,31 +208,34 @@ class atomic {
 
   T load(std::memory_order mo = std::memory_order_seq_cst,
          source_location l = source_location::current()) const {
-    return a_.load(detail::to_rl(mo), detail::info_of(l));
+    return a_.load(detail::to_rl(detail::effective_order(mo, "load", l)), detail::info_of(l));
   }
   void store(T v, std::memory_order mo = std::memory_order_seq_cst,
              source_location l = source_location::current()) {
-    a_.store(v, detail::to_rl(mo), detail::info_of(l));
+    a_.store(v, detail::to_rl(detail::effective_order(mo, "store", l)), detail::info_of(l));
   }
   T exchange(T v, std::memory_order mo = std::memory_order_seq_cst,
              source_location l = source_location::current()) {
-    return a_.exchange(v, detail::to_rl(mo), detail::info_of(l));
+    return a_.exchange(v, detail::to_rl(detail::effective_order(mo, "rmw", l)), detail::info_of(l));
   }
   T fetch_add(T v, std::memory_order mo = std::memory_order_seq_cst,
               source_location l = source_location::current()) {
-    return a_.fetch_add(v, detail::to_rl(mo), detail::info_of(l));
+    return a_.fetch_add(v, detail::to_rl(detail::effective_order(mo, "rmw", l)),
+                        detail::info_of(l));
   }
   T fetch_sub(T v, std::memory_order mo = std::memory_order_seq_cst,
               source_location l = source_location::current()) {
-    return a_.fetch_sub(v, detail::to_rl(mo), detail::info_of(l));
+    return a_.fetch_sub(v, detail::to_rl(detail::effective_order(mo, "rmw", l)),
+                        detail::info_of(l));
   }
   T fetch_and(T v, std::memory_order mo = std::memory_order_seq_cst,
               source_location l = source_location::current()) {
-    return a_.fetch_and(v, detail::to_rl(mo), detail::info_of(l));
+    return a_.fetch_and(v, detail::to_rl(detail::effective_order(mo, "rmw", l)),
+                        detail::info_of(l));
   }
   T fetch_or(T v, std::memory_order mo = std::memory_order_seq_cst,
              source_location l = source_location::current()) {
-    return a_.fetch_or(v, detail::to_rl(mo), detail::info_of(l));
+    return a_.fetch_or(v, detail::to_rl(detail::effective_order(mo, "rmw", l)), detail::info_of(l));
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
                                std::memory_order failure,
@@ -203,6 +266,11 @@ class atomic {
   bool cas(T& expected, T desired, std::memory_order success, std::memory_order failure,
            const source_location& l) {
     const auto info = detail::info_of(l);
+    const std::memory_order eff = detail::effective_order(success, "cas", l);
+    if (eff != success) {  // weakened: the failure order may not exceed the new success order
+      failure = detail::cas_failure(eff);
+      success = eff;
+    }
     const auto s = detail::to_rl(detail::cas_success(success, failure));
     const auto f = detail::to_rl(failure);
     if constexpr (Weak) {
