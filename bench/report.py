@@ -7,7 +7,10 @@
 
 For every benchmark family (uncontended, handoff, contended) and variant
 (count:1, unpinned, threads:2, ...) the table gives vsem's figure, each peer's
-figure and the ratio vsem/peer. With repetitions the figures are the medians
+figure and the ratio vsem/peer. The channel family (bounded producer/consumer
+queues, vsem::channel against its peers) gets a table of items/s (rows =
+queues, columns = 1P1C and 2P2C at capacities 1, 64, 1024), a table of the
+ratios vsem/queue, and vsem's ratio to the best bounded queue in each column. With repetitions the figures are the medians
 (Google Benchmark's `_median` aggregates, or the median of the individual runs
 when only those were kept); the coefficient of variation is shown when known.
 
@@ -61,6 +64,40 @@ FAMILIES = {
     ),
 }
 FAMILY_ORDER = ["uncontended", "handoff", "contended"]
+
+# The channel family: bounded producer/consumer queues. Rows are queues, not
+# semaphores; (id, display name, kind), vsem first. Kind: "bounded" (a peer),
+# "unbounded" (a reference) or "diag" (vsem-bench --vsem_channel_diag: vsem's
+# design rebuilt from parts); only bounded peers compete for "best".
+CHANNEL = "channel"
+CHANNEL_PEERS = [
+    ("vsem", "vsem::channel<int>", "bounded"),
+    ("std_ring", "two std::counting_semaphore + std::mutex ring", "bounded"),
+    ("moodycamel_bounded", "moodycamel BlockingConcurrentQueue + slot semaphore", "bounded"),
+    ("moodycamel_rwcb", "moodycamel BlockingReaderWriterCircularBuffer (SPSC)", "bounded"),
+    ("tbb", "tbb::concurrent_bounded_queue", "bounded"),
+    ("mutex_cv", "std::mutex + 2 condvars + std::deque", "bounded"),
+    ("moodycamel_unbounded", "moodycamel BlockingConcurrentQueue, unbounded (reference)",
+     "unbounded"),
+    ("diag_vsem_binsem_inside",
+     "diag: 2 vsem sems + vsem binary-sem lock, release inside (= vsem::channel)", "diag"),
+    ("diag_vsem_binsem", "diag: 2 vsem sems + vsem binary-sem lock, release after", "diag"),
+    ("diag_vsem_mutex", "diag: 2 vsem sems + std::mutex, release after", "diag"),
+]
+CHANNEL_NAMES = {pid: name for pid, name, _ in CHANNEL_PEERS}
+FAMILIES[CHANNEL] = (
+    "Bounded producer/consumer channel (vsem::channel<int> and peers)",
+    "million items/s, all consumers (wall time)",
+    False,
+    [
+        ("1p1c/cap:1", "1P1C cap 1"),
+        ("1p1c/cap:64", "1P1C cap 64"),
+        ("1p1c/cap:1024", "1P1C cap 1024"),
+        ("2p2c/cap:1", "2P2C cap 1"),
+        ("2p2c/cap:64", "2P2C cap 64"),
+        ("2p2c/cap:1024", "2P2C cap 1024"),
+    ],
+)
 
 # Diagnostic family (vsem-bench --vsem_spin_sweep): vsem's handoff at other
 # spin limits; rows are spin limits instead of peers.
@@ -134,6 +171,9 @@ def value(family, result):
 def fmt_value(family, v):
     if FAMILIES[family][2]:
         return f"{v:.3g}" if v < 1000 else f"{v:,.0f}"
+    if family == CHANNEL:  # million items/s, as in the peer figures
+        m = v / 1e6
+        return f"{m:.2f}" if m < 100 else f"{m:.0f}"
     for scale, suffix in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
         if v >= scale:
             return f"{v / scale:.3g}{suffix}"
@@ -287,11 +327,105 @@ def sweep_table(results):
     return lines
 
 
+def best_bounded(results, variant):
+    """(queue id, Result) of the fastest bounded queue other than vsem, or None."""
+    best = None
+    for pid, _, kind in CHANNEL_PEERS:
+        r = results.get((CHANNEL, pid, variant))
+        if pid == "vsem" or kind != "bounded" or r is None:
+            continue
+        if best is None or r.rate > best[1].rate:
+            best = (pid, r)
+    return best
+
+
+def channel_table(context, results):
+    title, unit, _, variants = FAMILIES[CHANNEL]
+    items = context.get("channel_items_per_iteration", "?")
+    lines = [
+        f"## {title}",
+        "",
+        f"{unit}, higher is better. P producers push the ints 1..{items} per iteration, "
+        "C consumers each pop a fixed share (they stop by count, not by close(), so every "
+        "queue runs the same protocol); the sum of the consumed items is checked every "
+        "iteration. Threads are unpinned.",
+        "",
+    ]
+    head, rule = "| queue |", "|---|"
+    for _, col in variants:
+        head += f" {col} |"
+        rule += "---:|"
+    present = [
+        (pid, name, kind)
+        for pid, name, kind in CHANNEL_PEERS
+        if any((CHANNEL, pid, v) in results for v, _ in variants)
+    ]
+    lines += [head, rule]
+    for pid, name, _ in present:
+        row = f"| {name} |"
+        for variant, _ in variants:
+            row += f" {fmt_cell(CHANNEL, results.get((CHANNEL, pid, variant)))} |"
+        lines.append(row)
+    lines += [
+        "",
+        "vsem/queue (rates: above 1 means vsem is faster):",
+        "",
+        head.replace("| queue |", "| vsem / queue |"),
+        rule,
+    ]
+    for pid, name, _ in present:
+        if pid == "vsem":
+            continue
+        row = f"| {name} |"
+        for variant, _ in variants:
+            r = ratio(CHANNEL, results.get((CHANNEL, "vsem", variant)),
+                      results.get((CHANNEL, pid, variant)))
+            row += f" {fmt_ratio(r)} |"
+        lines.append(row)
+    row = "| **best bounded queue** |"
+    any_best = False
+    for variant, _ in variants:
+        best = best_bounded(results, variant)
+        v = results.get((CHANNEL, "vsem", variant))
+        if best is None or v is None:
+            row += " – |"
+            continue
+        any_best = True
+        row += f" **{fmt_ratio(ratio(CHANNEL, v, best[1]))}** ({best[0]}) |"
+    if any_best:
+        lines.append(row)
+    lines.append("")
+    if "moodycamel_unbounded" in {pid for pid, _, _ in present}:
+        lines += [
+            "The unbounded moodycamel queue ignores the capacity (producers never wait): a "
+            "reference for what the bounding costs, left out of the best bounded queue.",
+            "",
+        ]
+    if any(kind == "diag" for _, _, kind in present):
+        lines += [
+            "`diag:` rows (`--vsem_channel_diag`) rebuild vsem::channel's design from parts "
+            "to locate its cost: two vsem::counting_semaphore (slots, items) around a ring "
+            "guarded by a vsem binary semaphore or a std::mutex, with the producer's "
+            "items release inside or after the lock. They are left out of the best bounded "
+            "queue.",
+            "",
+        ]
+    if context.get("channel_rwcb") == "no":
+        lines += [
+            "BlockingReaderWriterCircularBuffer was left out: vsem-bench was built without "
+            "readerwriterqueue's headers (Debian: libreaderwriterqueue-dev).",
+            "",
+        ]
+    return lines
+
+
 def markdown(context, results, errors, source, plot_name=None, notes=()):
     lines = header_lines(context, results, source, notes)
     for family in FAMILY_ORDER:
         if any(k[0] == family for k in results):
             lines += family_table(family, results)
+    if any(k[0] == CHANNEL for k in results):
+        lines += channel_table(context, results)
     if any(k[0] == SWEEP for k in results):
         lines += sweep_table(results)
     if errors:
@@ -307,12 +441,14 @@ def markdown(context, results, errors, source, plot_name=None, notes=()):
 
 
 def plot_series(results):
-    """[(title+unit, [variant titles], {label: [values or None]}, highlighted label)]."""
+    """[(title+unit, [variant titles], {label: [values or None]}, highlighted label,
+    panel kind: "peers", "sweep" or "channel")]. Channel values are million items/s."""
     out = []
     panels = [(f, PEERS) for f in FAMILY_ORDER]
     sweep = [(sid, "vsem, spin " + sid.split(":")[1]) for sid in sweep_rows(results)]
     if sweep:
         panels.append((SWEEP, sweep))
+    panels.append((CHANNEL, [(pid, name) for pid, name, _ in CHANNEL_PEERS]))
     for family, rows in panels:
         if not any(k[0] == family for k in results):
             continue
@@ -325,12 +461,20 @@ def plot_series(results):
             vals = []
             for variant, _ in variants:
                 r = results.get((family, row_id, variant))
-                vals.append(None if r is None else value(kind, r))
+                v = None if r is None else value(kind, r)
+                vals.append(v / 1e6 if v is not None and family == CHANNEL else v)
             if any(v is not None for v in vals):
                 series[label] = vals
         better = "lower is better" if lower_better else "higher is better"
-        highlight = PEER_NAMES["vsem"] if family != SWEEP else "vsem, spin 64"
-        out.append((f"{title}\n{unit}, {better}", [c for _, c in variants], series, highlight))
+        if family == SWEEP:
+            highlight, panel_kind = "vsem, spin 64", "sweep"
+        elif family == CHANNEL:
+            highlight, panel_kind = CHANNEL_NAMES["vsem"], "channel"
+        else:
+            highlight, panel_kind = PEER_NAMES["vsem"], "peers"
+        out.append(
+            (f"{title}\n{unit}, {better}", [c for _, c in variants], series, highlight, panel_kind)
+        )
     return out
 
 
@@ -341,19 +485,28 @@ def plot_matplotlib(results, path, context):
     import matplotlib.pyplot as plt
 
     panels = plot_series(results)
-    ncols = min(3, len(panels)) if len(panels) != 4 else 2
-    nrows = (len(panels) + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 6 * nrows), squeeze=False)
-    for ax in axes.flat[len(panels):]:
-        ax.set_visible(False)
+    # The semaphore panels share a grid; the channel panel (6 columns of 7 bars)
+    # gets a full-width row of its own below them.
+    small = [p for p in panels if p[4] != "channel"]
+    wide = [p for p in panels if p[4] == "channel"]
+    ncols = max(2, min(3, len(small)) if len(small) != 4 else 2)
+    small_rows = (len(small) + ncols - 1) // ncols
+    nrows = small_rows + len(wide)
+    fig = plt.figure(figsize=(6.5 * ncols, 6 * nrows))
+    grid = fig.add_gridspec(nrows, ncols)
+    axes = [fig.add_subplot(grid[n // ncols, n % ncols]) for n in range(len(small))]
+    axes += [fig.add_subplot(grid[small_rows + n, :]) for n in range(len(wide))]
     peer_colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     sweep_colors = plt.get_cmap("Blues")
-    for ax, (title, columns, series, highlight) in zip(axes.flat, panels):
+    for ax, (title, columns, series, highlight, panel_kind) in zip(axes, small + wide):
         width = 0.8 / max(1, len(series))
-        is_sweep = highlight != PEER_NAMES["vsem"]
+        is_sweep = panel_kind == "sweep"
         for i, (label, vals) in enumerate(series.items()):
             xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(columns))]
             ys = [v if v is not None else 0 for v in vals]
+            present = [k for k, v in enumerate(vals) if v is not None]
+            xs = [xs[k] for k in present]
+            ys = [ys[k] for k in present]
             color = (
                 sweep_colors(0.3 + 0.7 * i / max(1, len(series) - 1))
                 if is_sweep
@@ -371,16 +524,28 @@ def plot_matplotlib(results, path, context):
         ax.set_xticks(range(len(columns)))
         ax.set_xticklabels(columns, fontsize=9)
         ax.set_yscale("log")
+        if panel_kind == "channel":  # plain numbers (million items/s), some minor ticks too
+            from matplotlib import ticker
+
+            ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.yaxis.set_minor_formatter(
+                ticker.LogFormatter(labelOnlyBase=False, minor_thresholds=(3, 1.5))
+            )
         ax.set_title(title, fontsize=10)
         ax.grid(axis="y", which="both", alpha=0.3)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2)
+        ax.legend(
+            fontsize=7,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.08),
+            ncol=4 if panel_kind == "channel" else 2,
+        )
     build = context.get("library_build_type", "?")
     fig.suptitle(
         f"vsem-bench, {context.get('date', '')[:10]}, {context.get('num_cpus', '?')} CPUs "
         f"(Google Benchmark library: {build} build); log scale",
         fontsize=11,
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))  # keep the suptitle clear of the top panels
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
@@ -401,7 +566,7 @@ def plot_gnuplot(results, path):
             "set key top left font ',8'",
             "set grid y",
         ]
-        for n, (title, columns, series, _) in enumerate(panels):
+        for n, (title, columns, series, _, _) in enumerate(panels):
             data = os.path.join(tmp, f"{n}.dat")
             peers = list(series)
             with open(data, "w") as f:

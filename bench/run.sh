@@ -2,19 +2,22 @@
 # bench/run.sh: configure, build and run vsem-bench (5 repetitions, medians),
 # then write bench/results/latest.json, latest.md and latest.png.
 #
-#   bench/run.sh                        # the full suite, about 2-3 minutes
+#   bench/run.sh                        # the full suite, about 5-8 minutes
 #   bench/run.sh --vsem_spin_sweep      # plus vsem's handoff at other spin limits
 #   bench/run.sh --benchmark_filter=handoff
+#   VSEM_BENCH_NAME=channel bench/run.sh --benchmark_filter=channel
+#                                       # writes channel.json, channel.md, channel.png
 #
 # Extra arguments go to vsem-bench. Environment: VSEM_BENCH_BUILD_DIR (default
 # build/bench), VSEM_BENCH_REPETITIONS (default 5), VSEM_BENCH_OUT (default
-# bench/results).
+# bench/results), VSEM_BENCH_NAME (the output files' base name, default latest).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${VSEM_BENCH_BUILD_DIR:-$root/build/bench}
 out=${VSEM_BENCH_OUT:-$root/bench/results}
 reps=${VSEM_BENCH_REPETITIONS:-5}
+name=${VSEM_BENCH_NAME:-latest}
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DVSEM_BUILD_BENCH=ON -DVSEM_BUILD_TESTS=OFF -DVSEM_CHECKS=0
@@ -28,7 +31,7 @@ echo "run.sh: load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/bench/vsem-bench" \
   --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
   --benchmark_enable_random_interleaving=true \
-  --benchmark_out="$out/latest.json" --benchmark_out_format=json "$@"
+  --benchmark_out="$out/$name.json" --benchmark_out_format=json "$@"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "run.sh: load average after the run:  $load_after"
 
@@ -42,8 +45,8 @@ for candidate in python3 /usr/bin/python3; do
     break
   fi
 done
-rm -f "$out/latest.png"
-"$py" "$root/bench/report.py" "$out/latest.json" \
-  --markdown "$out/latest.md" --plot "$out/latest.png" \
+rm -f "$out/$name.png"
+"$py" "$root/bench/report.py" "$out/$name.json" \
+  --markdown "$out/$name.md" --plot "$out/$name.png" \
   --note "Load average when the run ended: ${load_after// /, } (from run.sh)."
-echo "run.sh: wrote $out/latest.json, $out/latest.md$([ -f "$out/latest.png" ] && echo ", $out/latest.png")"
+echo "run.sh: wrote $out/$name.json, $out/$name.md$([ -f "$out/$name.png" ] && echo ", $out/$name.png")"

@@ -26,12 +26,44 @@
 //       N threads loop acquire + release on one semaphore holding 1 permit;
 //       items_per_second = acquire+release pairs/s over all threads.
 //
+//   channel/<queue>/{1p1c,2p2c}/cap:{1,64,1024}/real_time
+//       bounded producer/consumer queues (the queue peers are listed below):
+//       P producer threads push the ints 1..kChannelItems (producer p pushes
+//       every P-th one), C consumer threads each pop a fixed share of them
+//       (consumers stop by count, never by close(), so that every queue runs
+//       the same protocol). One iteration moves kChannelItems items (100000,
+//       or --vsem_channel_items=N); items_per_second = items/s. The threads
+//       live for the whole benchmark and start each iteration together; the
+//       sum of the consumed items is checked after every iteration (the
+//       benchmark reports an error on a mismatch).
+//
 //   spin_sweep/spin:<N>/<placement>/real_time   (only with --vsem_spin_sweep)
 //       the handoff for vsem with Platform::spin_limit() = N (0 ... 4096), to
 //       show how much of the handoff figure is the spin policy.
 //
+// Queue peers of the channel family (the `queue` component of the name):
+//   vsem                  vsem::channel<int> (two vsem counting semaphores, slots
+//                         and items, + a vsem binary semaphore around the ring)
+//   std_ring              the same design from the standard library: two
+//                         std::counting_semaphore<> + a std::mutex around a ring
+//   moodycamel_bounded    moodycamel::BlockingConcurrentQueue<int>, bounded by a
+//                         moodycamel::LightweightSemaphore counting free slots
+//   moodycamel_rwcb       moodycamel::BlockingReaderWriterCircularBuffer<int>
+//                         (single producer, single consumer: 1p1c only; needs
+//                         Debian's libreaderwriterqueue-dev, else left out)
+//   tbb                   tbb::concurrent_bounded_queue<int> with set_capacity()
+//   mutex_cv              std::mutex + 2 std::condition_variable + std::deque
+//   moodycamel_unbounded  moodycamel::BlockingConcurrentQueue<int>, unbounded
+//                         (the capacity does not apply: a reference, not a peer)
+// and, only with --vsem_channel_diag, vsem::channel's design rebuilt from parts
+// (two vsem::counting_semaphore<>, slots and items, around a ring guarded by):
+//   diag_vsem_binsem_inside  a vsem binary semaphore, items released inside
+//                            the lock (what vsem::channel does)
+//   diag_vsem_binsem         a vsem binary semaphore, items released after it
+//   diag_vsem_mutex          a std::mutex, items released after it
+//
 // Unless the command line says otherwise, each benchmark runs for at least
-// 0.2 s (--benchmark_min_time=0.2), so the suite takes about a minute.
+// 0.2 s (--benchmark_min_time=0.2).
 #include <benchmark/benchmark.h>
 #include <pthread.h>
 #include <sched.h>
@@ -43,6 +75,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <semaphore>
@@ -55,12 +89,21 @@
 // Debian's lightweightsemaphore.h relies on includes made by this header.
 #include <concurrentqueue/blockingconcurrentqueue.h>
 #include <concurrentqueue/lightweightsemaphore.h>
+#include <tbb/concurrent_queue.h>
+#if VSEM_BENCH_HAVE_RWCB
+#include <readerwriterqueue/readerwritercircularbuffer.h>
+#endif
 
+#include <vsem/channel.hpp>
 #include <vsem/semaphore.hpp>
 
 namespace {
 
 constexpr std::int64_t kRoundTrips = 1000;  // round trips per handoff iteration
+
+// Items moved per channel iteration; --vsem_channel_items=N changes it.
+constexpr std::int64_t kChannelItems = 100000;
+std::int64_t channel_items = kChannelItems;
 
 // ---- peers: one acquire()/release() interface, constructed from a count ----
 
@@ -175,6 +218,190 @@ class mutex_cv_semaphore {
   std::mutex m_;
   std::condition_variable cv_;
   std::ptrdiff_t count_;
+};
+
+// ---- channel peers: push(int) / pop(int&), constructed from a capacity -----
+// Each returns false only when the queue refused the operation (vsem's channel
+// when closed, which never happens here; moodycamel when allocation failed).
+// `spsc` marks a queue that allows one producer and one consumer only.
+
+class vsem_channel_queue {
+ public:
+  static constexpr bool spsc = false;
+  explicit vsem_channel_queue(std::size_t capacity) : ch_(capacity) {}
+  bool push(int v) { return ch_.push(v) == vsem::channel_status::done; }
+  bool pop(int& v) {
+    auto r = ch_.pop();
+    if (!r) return false;
+    v = *r.value;
+    return true;
+  }
+
+ private:
+  vsem::channel<int> ch_;
+};
+
+// A lock made of a vsem binary semaphore, as vsem::channel guards its ring.
+class vsem_binary_lock {
+ public:
+  void lock() noexcept { s_.acquire(); }
+  void unlock() noexcept { s_.release(); }
+
+ private:
+  vsem::binary_semaphore s_{1};
+};
+
+// The textbook bounded buffer: `slots` counts free places, `items` stored
+// items, a Lock guards the ring. With Sem = std_semaphore and Lock = std::mutex
+// it is vsem::channel's design built from the standard library. The
+// diagnostic variants (--vsem_channel_diag) take vsem::channel apart: vsem's
+// semaphores with either lock, and with the item's release inside the lock
+// (ReleaseUnderLock, as vsem::channel::put does) or after it.
+template <class Sem, class Lock = std::mutex, bool ReleaseUnderLock = false>
+class two_semaphore_ring {
+ public:
+  static constexpr bool spsc = false;
+  explicit two_semaphore_ring(std::size_t capacity)
+      : ring_(capacity), slots_(static_cast<std::ptrdiff_t>(capacity)), items_(0) {}
+  bool push(int v) {
+    slots_.acquire();
+    m_.lock();
+    ring_[tail_] = v;
+    tail_ = next(tail_);
+    if constexpr (ReleaseUnderLock) {
+      items_.release();
+      m_.unlock();
+    } else {
+      m_.unlock();
+      items_.release();
+    }
+    return true;
+  }
+  bool pop(int& v) {
+    items_.acquire();
+    m_.lock();
+    v = ring_[head_];
+    head_ = next(head_);
+    m_.unlock();
+    slots_.release();
+    return true;
+  }
+
+ private:
+  std::size_t next(std::size_t i) const { return i + 1 == ring_.size() ? 0 : i + 1; }
+
+  std::vector<int> ring_;
+  std::size_t head_ = 0;
+  std::size_t tail_ = 0;
+  Lock m_;
+  Sem slots_;
+  Sem items_;
+};
+
+// moodycamel's MPMC queue bounded by a semaphore counting free slots.
+class moodycamel_bounded_queue {
+ public:
+  static constexpr bool spsc = false;
+  explicit moodycamel_bounded_queue(std::size_t capacity)
+      : q_(capacity), slots_(static_cast<moodycamel::LightweightSemaphore::ssize_t>(capacity)) {}
+  bool push(int v) {
+    slots_.wait();
+    return q_.enqueue(v);
+  }
+  bool pop(int& v) {
+    q_.wait_dequeue(v);
+    slots_.signal();
+    return true;
+  }
+
+ private:
+  moodycamel::BlockingConcurrentQueue<int> q_;
+  moodycamel::LightweightSemaphore slots_;
+};
+
+// moodycamel's MPMC queue unbounded: the capacity is ignored.
+class moodycamel_unbounded_queue {
+ public:
+  static constexpr bool spsc = false;
+  explicit moodycamel_unbounded_queue(std::size_t /*capacity*/) {}
+  bool push(int v) { return q_.enqueue(v); }
+  bool pop(int& v) {
+    q_.wait_dequeue(v);
+    return true;
+  }
+
+ private:
+  moodycamel::BlockingConcurrentQueue<int> q_;
+};
+
+#if VSEM_BENCH_HAVE_RWCB
+class moodycamel_rwcb_queue {
+ public:
+  static constexpr bool spsc = true;
+  explicit moodycamel_rwcb_queue(std::size_t capacity) : q_(capacity) {}
+  bool push(int v) {
+    q_.wait_enqueue(v);
+    return true;
+  }
+  bool pop(int& v) {
+    q_.wait_dequeue(v);
+    return true;
+  }
+
+ private:
+  moodycamel::BlockingReaderWriterCircularBuffer<int> q_;
+};
+#endif
+
+class tbb_bounded_queue {
+ public:
+  static constexpr bool spsc = false;
+  explicit tbb_bounded_queue(std::size_t capacity) {
+    q_.set_capacity(static_cast<std::ptrdiff_t>(capacity));
+  }
+  bool push(int v) {
+    q_.push(v);
+    return true;
+  }
+  bool pop(int& v) {
+    q_.pop(v);
+    return true;
+  }
+
+ private:
+  tbb::concurrent_bounded_queue<int> q_;
+};
+
+class mutex_cv_queue {
+ public:
+  static constexpr bool spsc = false;
+  explicit mutex_cv_queue(std::size_t capacity) : capacity_(capacity) {}
+  bool push(int v) {
+    {
+      std::unique_lock lock(m_);
+      not_full_.wait(lock, [this] { return q_.size() < capacity_; });
+      q_.push_back(v);
+    }
+    not_empty_.notify_one();
+    return true;
+  }
+  bool pop(int& v) {
+    {
+      std::unique_lock lock(m_);
+      not_empty_.wait(lock, [this] { return !q_.empty(); });
+      v = q_.front();
+      q_.pop_front();
+    }
+    not_full_.notify_one();
+    return true;
+  }
+
+ private:
+  const std::size_t capacity_;
+  std::mutex m_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<int> q_;
 };
 
 // ---- CPU placement ---------------------------------------------------------
@@ -307,6 +534,88 @@ void bm_contended(benchmark::State& state) {
   if (state.thread_index() == 0) s.reset();
 }
 
+// P producers and C consumers move channel_items items through one Queue per
+// iteration. The threads are started once; each iteration bumps `round` to
+// start them all and waits until `busy` falls back to 0.
+template <class Queue>
+void bm_channel(benchmark::State& state, int producers, int consumers, std::size_t capacity) {
+  const std::int64_t items = channel_items;
+  const auto expected =
+      static_cast<std::uint64_t>(items) * static_cast<std::uint64_t>(items + 1) / 2;
+  Queue q(capacity);
+  std::atomic<std::uint32_t> round{0};
+  std::atomic<int> busy{0};
+  std::atomic<bool> stop{false};
+  std::atomic<bool> refused{false};   // a push or pop returned false
+  std::atomic<std::uint64_t> sum{0};  // of the items consumed this round
+
+  // Runs `body` once per round until stopped.
+  auto worker = [&](auto body) {
+    return std::thread([&round, &busy, &stop, body] {
+      std::uint32_t seen = 0;
+      for (;;) {
+        round.wait(seen, std::memory_order_acquire);
+        seen = round.load(std::memory_order_acquire);
+        if (stop.load(std::memory_order_relaxed)) return;
+        body();
+        if (busy.fetch_sub(1, std::memory_order_acq_rel) == 1) busy.notify_one();
+      }
+    });
+  };
+  std::vector<std::thread> threads;
+  for (int p = 0; p < producers; ++p) {
+    threads.push_back(worker([&q, &refused, p, producers, items] {
+      bool ok = true;
+      for (std::int64_t i = p; i < items; i += producers) ok &= q.push(static_cast<int>(i + 1));
+      if (!ok) refused.store(true, std::memory_order_relaxed);
+    }));
+  }
+  for (int c = 0; c < consumers; ++c) {
+    // Consumer c pops its share: items / consumers, plus one of the remainder.
+    const std::int64_t share = items / consumers + (c < items % consumers ? 1 : 0);
+    threads.push_back(worker([&q, &refused, &sum, share] {
+      bool ok = true;
+      std::uint64_t local = 0;
+      for (std::int64_t i = 0; i < share; ++i) {
+        int v = 0;
+        ok &= q.pop(v);
+        local += static_cast<std::uint64_t>(v);
+      }
+      if (!ok) refused.store(true, std::memory_order_relaxed);
+      sum.fetch_add(local, std::memory_order_relaxed);
+    }));
+  }
+
+  for (auto _ : state) {
+    sum.store(0, std::memory_order_relaxed);
+    busy.store(producers + consumers, std::memory_order_relaxed);
+    // release: the workers' acquire load of `round` sees `busy` and `sum` reset.
+    round.fetch_add(1, std::memory_order_release);
+    round.notify_all();
+    for (int b; (b = busy.load(std::memory_order_acquire)) != 0;) {
+      busy.wait(b, std::memory_order_acquire);
+    }
+    if (refused.load(std::memory_order_relaxed)) {
+      state.SkipWithError("a push or pop was refused");
+      break;
+    }
+    if (const std::uint64_t got = sum.load(std::memory_order_relaxed); got != expected) {
+      static thread_local char message[160];
+      std::snprintf(
+          message, sizeof message, "checksum mismatch: consumed items sum to %llu, expected %llu",
+          static_cast<unsigned long long>(got), static_cast<unsigned long long>(expected));
+      state.SkipWithError(message);
+      break;
+    }
+  }
+
+  stop.store(true, std::memory_order_relaxed);  // ordered by the release on `round`
+  round.fetch_add(1, std::memory_order_release);
+  round.notify_all();
+  for (auto& t : threads) t.join();
+  state.SetItemsProcessed(state.iterations() * items);
+}
+
 // Registers one family for every peer, in this order, so that the peers of a
 // family run back to back (on a noisy machine, close in time is fairer).
 template <class... Sems>
@@ -351,6 +660,51 @@ void register_all() {
   }
 }
 
+// The channel family: for each shape and capacity, every queue back to back.
+void register_channel(bool diagnostics) {
+  using all = peers<vsem_channel_queue, two_semaphore_ring<std_semaphore>, moodycamel_bounded_queue,
+#if VSEM_BENCH_HAVE_RWCB
+                    moodycamel_rwcb_queue,
+#endif
+                    tbb_bounded_queue, mutex_cv_queue, moodycamel_unbounded_queue>;
+  static const char* const ids[] = {
+    "vsem",
+    "std_ring",
+    "moodycamel_bounded",
+#if VSEM_BENCH_HAVE_RWCB
+    "moodycamel_rwcb",
+#endif
+    "tbb",
+    "mutex_cv",
+    "moodycamel_unbounded"
+  };
+  // Diagnostic (--vsem_channel_diag): vsem::channel's design rebuilt from parts.
+  using diag = peers<two_semaphore_ring<vsem_semaphore, vsem_binary_lock, true>,
+                     two_semaphore_ring<vsem_semaphore, vsem_binary_lock, false>,
+                     two_semaphore_ring<vsem_semaphore, std::mutex, false>>;
+  static const char* const diag_ids[] = {"diag_vsem_binsem_inside", "diag_vsem_binsem",
+                                         "diag_vsem_mutex"};
+  const struct {
+    const char* name;
+    int producers;
+    int consumers;
+  } shapes[] = {{"1p1c", 1, 1}, {"2p2c", 2, 2}};
+  for (const auto& shape : shapes) {
+    for (const std::size_t capacity : {1, 64, 1024}) {
+      auto reg = [&shape, capacity]<class Queue>(const std::string& id) {
+        if (Queue::spsc && (shape.producers > 1 || shape.consumers > 1)) return;
+        const std::string name =
+            "channel/" + id + "/" + shape.name + "/cap:" + std::to_string(capacity);
+        benchmark::RegisterBenchmark(name.c_str(), &bm_channel<Queue>, shape.producers,
+                                     shape.consumers, capacity)
+            ->UseRealTime();
+      };
+      all::each(ids, reg);
+      if (diagnostics) diag::each(diag_ids, reg);
+    }
+  }
+}
+
 // Diagnostic (--vsem_spin_sweep): vsem's handoff at other spin limits.
 void register_spin_sweep() {
   const struct {
@@ -376,6 +730,10 @@ void print_help() {
   std::fprintf(stdout,
                "vsem-bench options:\n"
                "          [--vsem_spin_sweep]   also run vsem's handoff at spin limits 0..4096\n"
+               "          [--vsem_channel_diag] also run vsem::channel's design rebuilt from "
+               "parts\n"
+               "          [--vsem_channel_items=<n>]  items moved per channel iteration "
+               "(default 100000)\n"
                "Default here: --benchmark_min_time=0.2 (a later command-line value wins).\n");
 }
 
@@ -384,12 +742,27 @@ void print_help() {
 int main(int argc, char** argv) {
   // A short default minimum time; a --benchmark_min_time given on the command
   // line comes later in argv and wins.
-  // --vsem_spin_sweep (ours, not Google Benchmark's) adds the spin_sweep family.
+  // --vsem_spin_sweep (ours, not Google Benchmark's) adds the spin_sweep family;
+  // --vsem_channel_items=N sets the items moved per channel iteration;
+  // --vsem_channel_diag adds the diag_* queues to the channel family.
   std::vector<char*> args;
   bool spin_sweep = false;
+  bool channel_diag = false;
   for (int i = 0; i < argc; ++i) {
-    if (i > 0 && std::string_view(argv[i]) == "--vsem_spin_sweep") {
+    const std::string_view arg = i > 0 ? std::string_view(argv[i]) : std::string_view();
+    constexpr std::string_view items_flag = "--vsem_channel_items=";
+    if (arg == "--vsem_spin_sweep") {
       spin_sweep = true;
+    } else if (arg == "--vsem_channel_diag") {
+      channel_diag = true;
+    } else if (arg.starts_with(items_flag)) {
+      char* end = nullptr;
+      const long long n = std::strtoll(argv[i] + items_flag.size(), &end, 10);
+      if (end == argv[i] + items_flag.size() || *end != '\0' || n < 2 || n > 100000000) {
+        std::fprintf(stderr, "vsem-bench: --vsem_channel_items wants an integer in 2..100000000\n");
+        return 1;
+      }
+      channel_items = n;
     } else {
       args.push_back(argv[i]);
     }
@@ -410,6 +783,8 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("vsem_spin_limit", std::to_string(vsem::os_platform::spin_limit()));
   benchmark::AddCustomContext("moodycamel_max_spins", "10000");
   benchmark::AddCustomContext("handoff_round_trips_per_iteration", std::to_string(kRoundTrips));
+  benchmark::AddCustomContext("channel_items_per_iteration", std::to_string(channel_items));
+  benchmark::AddCustomContext("channel_rwcb", VSEM_BENCH_HAVE_RWCB ? "yes" : "no");
   benchmark::AddCustomContext("vsem_checks", vsem::checks_enabled ? "on" : "off");
 
   // Put the process in multi-threaded mode before anything is measured: while a
@@ -421,6 +796,7 @@ int main(int argc, char** argv) {
   std::thread([] {}).join();
 
   register_all();
+  register_channel(channel_diag);
   if (spin_sweep) register_spin_sweep();
 
   benchmark::RunSpecifiedBenchmarks();

@@ -16,7 +16,7 @@ cd "$root"
 packages=(
   build-essential g++ clang clang-format cmake ninja-build
   libgtest-dev googletest libbenchmark-dev
-  relacy-dev libconcurrentqueue-dev libtbb-dev
+  relacy-dev libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev
   chromium fonts-dejavu-core
   libclang-rt-14-dev   # clang's sanitizer runtimes (clang-tsan, clang-asan)
   python3

@@ -171,8 +171,13 @@ class basic_channel {
   // Pops an item if there is one now; never blocks. {done, item}, {empty} or
   // {closed} (closed and drained).
   pop_result<T> try_pop() {
-    if (!items_.try_acquire()) return {items_.is_closed() ? status::closed : status::empty, {}};
-    return take();
+    if (items_.try_acquire()) return take();
+    if (!items_.is_closed()) return {status::empty, {}};
+    // Closed: every item pushed before close() is counted by now (close()
+    // follows their release under the lock), so one more try tells "drained"
+    // from "an item arrived just before the close".
+    if (items_.try_acquire()) return take();
+    return {status::closed, {}};
   }
 
   // Pops an item, waiting at most `rel`. {done, item}, {timed_out} or {closed}.
@@ -191,15 +196,19 @@ class basic_channel {
   // Closes the channel: later pushes return closed, pops drain what is left and
   // then return closed, and every blocked producer and consumer wakes.
   void close() noexcept {
+    // Under the ring's lock, so that a push that finds the channel closed (it
+    // checks under the lock) happens after both semaphores are closed, and
+    // is_closed() agrees with it.
     lock_.acquire();
     const bool was_closed = closed_.load();
     closed_.store(true);
-    lock_.release();
-    if (was_closed) return;
-    if (!Platform::mutated(mutation::channel_close_skips_producers)) {
-      slots_.close();  // wakes blocked producers: they find the channel closed
+    if (!was_closed) {
+      if (!Platform::mutated(mutation::channel_close_skips_producers)) {
+        slots_.close();  // wakes blocked producers: they find the channel closed
+      }
+      items_.close();  // wakes blocked consumers once the ring is drained
     }
-    items_.close();  // wakes blocked consumers once the ring is drained
+    lock_.release();
   }
 
   // True once close() has been called.

@@ -250,7 +250,10 @@ class counting_semaphore {
     if (try_acquire()) return detail::wait_status::acquired;
     if (deadline == clock::time_point::max()) return acquire_slow<false>(deadline);
     if (deadline <= clock::now()) {
-      return is_closed() ? detail::wait_status::closed : detail::wait_status::timed_out;
+      // A deadline already passed: a try. Once closed, try again: permits
+      // released before close() are visible after it, and must still be taken.
+      if (!is_closed()) return detail::wait_status::timed_out;
+      return try_acquire() ? detail::wait_status::acquired : detail::wait_status::closed;
     }
     return acquire_slow<true>(deadline);
   }

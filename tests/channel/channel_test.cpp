@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,6 +34,13 @@
 #include <vsem/fault/platform.hpp>
 
 #include "support/test_support.hpp"
+
+namespace vsem {
+// Prints a channel_status by name in GoogleTest failure messages (found by ADL).
+inline void PrintTo(channel_status s, std::ostream* os) {
+  *os << name(s);
+}
+}  // namespace vsem
 
 namespace {
 
@@ -588,6 +596,86 @@ TYPED_TEST(channel_timeouts, try_pop_until_far_future_coarse_deadline_waits) {
   EXPECT_EQ(got->status, channel_status::done);
 }
 
+// As above for a push on a full channel: a far-future coarse deadline waits
+// for room.
+TYPED_TEST(channel_timeouts, try_push_until_far_future_coarse_deadline_waits) {
+  chan<int, TypeParam> ch(1);
+  ASSERT_EQ(ch.push(1), channel_status::done);
+  sleepers s(1);
+  std::atomic<channel_status> pushed{channel_status::empty};
+  const auto forever = std::chrono::time_point<steady, std::chrono::seconds>::max();
+  thread_group g;
+  g.spawn([&] {
+    s.enter(0);
+    pushed = ch.try_push_until(2, forever);
+  });
+  const bool asleep = s.wait_all_asleep(g);
+  if (g.finished() != 0) {
+    g.join();
+    FAIL() << "try_push_until(time_point<steady_clock, seconds>::max()) on a full channel "
+              "returned at once with "
+           << vsem::name(pushed.load());
+  }
+  EXPECT_TRUE(asleep);
+  EXPECT_EQ(*ch.pop().value, 1);
+  ASSERT_TRUE(g.wait_all());
+  g.join();
+  EXPECT_EQ(pushed.load(), channel_status::done);
+  EXPECT_EQ(*ch.pop().value, 2);
+}
+
+// The earliest coarse deadline (time_point<steady_clock, seconds>::min())
+// is in the past: no wrap-around into the future.
+TYPED_TEST(channel_timeouts, try_until_coarse_min_deadline_times_out) {
+  chan<int, TypeParam> ch(1);
+  const auto long_ago = std::chrono::time_point<steady, std::chrono::seconds>::min();
+  EXPECT_EQ(ch.try_pop_until(long_ago).status, channel_status::timed_out);
+  ASSERT_EQ(ch.push(1), channel_status::done);
+  EXPECT_EQ(ch.try_push_until(2, long_ago), channel_status::timed_out);
+}
+
+// A deadline on another clock (system_clock) already passed times out.
+TYPED_TEST(channel_timeouts, try_until_past_system_clock_deadline_times_out) {
+  using sys = std::chrono::system_clock;
+  chan<int, TypeParam> ch(1);
+  EXPECT_EQ(ch.try_pop_until(sys::now() - 1s).status, channel_status::timed_out);
+  ASSERT_EQ(ch.push(1), channel_status::done);
+  EXPECT_EQ(ch.try_push_until(2, sys::now() - 1s), channel_status::timed_out);
+  EXPECT_EQ(ch.try_push_until(2, sys::time_point::min()), channel_status::timed_out);
+}
+
+// A system_clock deadline 10 ms ahead waits about 10 ms, then times out.
+TYPED_TEST(channel_timeouts, try_pop_until_system_clock_deadline_waits) {
+  using sys = std::chrono::system_clock;
+  chan<int, TypeParam> ch(1);
+  const auto start = steady::now();
+  EXPECT_EQ(ch.try_pop_until(sys::now() + 10ms).status, channel_status::timed_out);
+  // The deadline is converted to steady_clock once; allow for a system clock
+  // step of 1 ms during the call.
+  EXPECT_GE(since(start), 9ms);
+}
+
+// A system_clock deadline far in the future waits for an item.
+TYPED_TEST(channel_timeouts, try_pop_until_system_clock_max_waits) {
+  using sys = std::chrono::system_clock;
+  chan<int, TypeParam> ch(1);
+  sleepers s(1);
+  std::optional<vsem::pop_result<int>> got;
+  thread_group g;
+  g.spawn([&] {
+    s.enter(0);
+    got = ch.try_pop_until(sys::time_point::max());
+  });
+  const bool asleep = s.wait_all_asleep(g);
+  ASSERT_EQ(g.finished(), 0) << "try_pop_until(system_clock max) returned at once";
+  EXPECT_TRUE(asleep);
+  EXPECT_EQ(ch.push(3), channel_status::done);
+  ASSERT_TRUE(g.wait_all());
+  g.join();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->status, channel_status::done);
+}
+
 // ---- close --------------------------------------------------------------------
 
 // is_closed() is false until close() and true after.
@@ -621,7 +709,15 @@ TYPED_TEST(channel_close, push_to_a_closed_full_channel_returns_closed) {
   EXPECT_EQ(ch.try_push(2), channel_status::closed);
   EXPECT_EQ(ch.try_push_for(2, 10ms), channel_status::closed);
   EXPECT_EQ(ch.try_push_until(2, steady::now() - 1s), channel_status::closed);
-  EXPECT_EQ(ch.push(2), channel_status::closed);
+  // A blocking push too, watched so that a push that sleeps fails the test.
+  std::atomic<channel_status> pushed{channel_status::done};
+  thread_group g;
+  g.spawn([&] { pushed = ch.push(2); });
+  const bool returned = g.wait_all();
+  EXPECT_TRUE(returned) << "push on a closed, full channel blocked";
+  if (!returned) (void)ch.try_pop();  // rescue: makes room, the push then sees closed
+  g.join();
+  EXPECT_EQ(pushed.load(), channel_status::closed);
 }
 
 // A push rejected by close leaves the item with the caller.
@@ -1038,16 +1134,26 @@ TEST_F(channel_linearizability, zero_wait_pop_never_reports_closed_while_an_item
 // has closed the producers' side (the first fetch_or) but not yet the
 // consumers' side when another push runs.
 TEST_F(channel_linearizability, is_closed_once_a_push_returned_closed) {
+  // A push racing close() from another thread, started inside close()'s
+  // window (after the first semaphore is marked closed): close() holds the
+  // ring's lock until both semaphores are closed, so the push cannot see the
+  // channel closed any earlier than is_closed() does.
   chan<int, hooked_platform> ch(2);
-  channel_status pushed = channel_status::done;
-  bool closed_seen = false;
+  std::atomic<channel_status> pushed{channel_status::done};
+  std::atomic<bool> closed_seen{false};
+  std::thread pusher;
   hook::after_fetch_or = [&] {
-    pushed = ch.push(1);
-    closed_seen = ch.is_closed();
+    if (pusher.joinable()) return;
+    pusher = std::thread([&] {
+      pushed.store(ch.push(1));
+      closed_seen.store(ch.is_closed());
+    });
   };
   ch.close();
-  ASSERT_EQ(pushed, channel_status::closed);
-  EXPECT_TRUE(closed_seen) << "push returned closed, then is_closed() returned false";
+  pusher.join();
+  hook::after_fetch_or = nullptr;
+  ASSERT_EQ(pushed.load(), channel_status::closed);
+  EXPECT_TRUE(closed_seen.load()) << "push returned closed, then is_closed() returned false";
 }
 
 // Sanity check of the hook platform: without a hook armed it is the OS
