@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "registry.hpp"
+#include "text_util.hpp"
 #include "trace.hpp"
 
 #ifndef VSEM_SOURCE_DIR
@@ -570,44 +571,18 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
   return missed;
 }
 
+// XML/HTML and JSON escaping: the trace library's (tools/trace/text_util.hpp).
 std::string xml_escape(const std::string& s) {
   std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
+  vsem::trace::detail::append_html(out, s);
   return out;
 }
 
+// The JSON string literal of s, without its quotes (they are in the format).
 std::string json_escape(const std::string& s) {
   std::string out;
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (static_cast<unsigned char>(ch) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
+  vsem::trace::detail::append_json_string(out, s);
+  return out.substr(1, out.size() - 2);
 }
 
 void write_junit(const std::string& path, const std::vector<outcome>& v, double total) {

@@ -404,8 +404,11 @@ struct platform {
     const auto info = detail::info_of(l);
     rl::atomic<int>* q = world::current(l).queue(w, false, l);
     const int woken = (q != nullptr && n > 0) ? q->wake(c, n, info) : 0;
-    c.exec_log_msg(info, woken == 0 ? "futex_wake: no thread was sleeping"
-                                    : "futex_wake: woke sleeping thread(s)");
+    // Messages only while Relacy records a history (the replay of a failure):
+    // logged on every iteration they are kept, and memory grows without bound.
+    if (c.collecting_history())
+      c.exec_log_msg(info, woken == 0 ? "futex_wake: no thread was sleeping"
+                                      : "futex_wake: woke sleeping thread(s)");
   }
 
   static int spin_limit() noexcept { return current_options().spin_limit; }
@@ -435,20 +438,22 @@ struct platform {
       // relaxed RMW: reads the latest value in modification order (see top).
       const std::uint64_t now_value = w.relacy_object().fetch_add(0, rl::mo_relaxed, info);
       if (static_cast<std::uint32_t>(now_value) != expected) {
-        c.exec_log_msg(info, "futex_wait: value changed, not sleeping (EAGAIN)");
+        if (c.collecting_history())
+          c.exec_log_msg(info, "futex_wait: value changed, not sleeping (EAGAIN)");
         return true;
       }
       rl::atomic<int>* q = wd.queue(&w, true, l);
-      c.exec_log_msg(info, "futex_wait: sleeping");
+      if (c.collecting_history()) c.exec_log_msg(info, "futex_wait: sleeping");
       reason = q->wait(c, timed, current_options().spurious_wakeups, info);
     }
     if (reason == rl::unpark_reason_timeout) {
       wd.advance_to(deadline);
-      c.exec_log_msg(info, "futex_wait: timed out (model clock jumps to the deadline)");
+      if (c.collecting_history())
+        c.exec_log_msg(info, "futex_wait: timed out (model clock jumps to the deadline)");
       return false;
     }
     if (reason == rl::unpark_reason_spurious) {
-      c.exec_log_msg(info, "futex_wait: spurious wakeup");
+      if (c.collecting_history()) c.exec_log_msg(info, "futex_wait: spurious wakeup");
     }
     return true;
   }
