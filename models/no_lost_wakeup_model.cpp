@@ -10,7 +10,15 @@
 //   * 2 waiters, two releasers with one release(1) each;
 //   * 2 waiters and a racing try_acquire, release(1) then release(2): the
 //     try_acquire may take a permit or not; either way the three permits
-//     cover both waiters, who must return.
+//     cover both waiters, who must return;
+//   * 2 waiters, 1 releaser with two release(1), and a barging thread that
+//     takes a permit with try_acquire() and gives it back with release(): a
+//     woken waiter that has not run yet is still registered while the count
+//     covers it, so releases skip the wake (see release()); the barger makes
+//     that count drop again under the woken waiter's feet.
+// The wake-skip rule (wake only waiters the old count does not cover) is
+// checked by every configuration above; the covered_counts_own_permits mutant
+// (a release that counts its own permits as covering) strands a waiter.
 // The two-waiters, two-release(1) shape of libc++ issue 46357 is
 // two_waiters_model.cpp. At the end the count holds exactly the permits nobody
 // took and no waiter is registered.
@@ -94,6 +102,29 @@ struct waiters_and_try : vsem::model::test<waiters_and_try, 4> {
   }
 };
 
+// Thread 0: release(1) twice. Threads 1 and 2 block in acquire(). Thread 3
+// barges: try_acquire(), and release() what it took.
+struct waiters_and_barger : vsem::model::test<waiters_and_barger, 4> {
+  semaphore sem{0};
+
+  void thread(unsigned index) {
+    if (index == 0) {
+      sem.release(1);
+      sem.release(1);
+    } else if (index < 3) {
+      sem.acquire();
+    } else if (sem.try_acquire()) {
+      sem.release(1);
+    }
+  }
+
+  void after() {
+    const auto s = sem.debug_snapshot();
+    VSEM_MODEL_ASSERT(s.count == 0);
+    VSEM_MODEL_ASSERT(s.waiters == 0);
+  }
+};
+
 using namespace vsem::verify;
 constexpr const char* property =
     "no_lost_wakeup: every blocked acquire returns when permits suffice";
@@ -145,6 +176,24 @@ VSEM_REGISTER_RUNS(
                                "no_lost_wakeup, spurious futex wakeups on",
                                "2 waiters, 1 try_acquire, 1 releaser: release(1), release(2)",
                                with_spurious(random_search(500000))),
+    model_run<waiters_and_barger>("no_lost_wakeup/waiters_and_barger", property,
+                                  "2 waiters, 1 barger (try_acquire + release), 1 releaser: "
+                                  "2 x release(1)",
+                                  context_bound(3)),
+    model_run<waiters_and_barger>("no_lost_wakeup/waiters_and_barger/deep", property,
+                                  "2 waiters, 1 barger (try_acquire + release), 1 releaser: "
+                                  "2 x release(1)",
+                                  context_bound(4), tier::deep),
+    model_run<waiters_and_barger>("no_lost_wakeup/waiters_and_barger/random",
+                                  "no_lost_wakeup, spurious futex wakeups on",
+                                  "2 waiters, 1 barger (try_acquire + release), 1 releaser: "
+                                  "2 x release(1)",
+                                  with_spurious(random_search(500000))),
+    mutant_run<two_waiters_release_2>(
+        vsem::mutation::covered_counts_own_permits, "no_lost_wakeup/2_waiters_release_2",
+        "release(2) that counts its own permits as covering both waiters wakes none: deadlock",
+        full_search(), rl::test_result_deadlock, "semaphore.hpp",
+        "state_.fetch_add(static_cast<state_t>(update), order)"),
     mutant_run<two_waiters_release_2>(
         vsem::mutation::wake_one_for_many, "no_lost_wakeup/2_waiters_release_2",
         "release(2) that wakes one waiter strands the other: deadlock", full_search(),

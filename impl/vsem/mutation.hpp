@@ -24,6 +24,7 @@ enum class mutation {
   check_then_act,           // try_acquire tests count > 0, then decrements in a separate step
   wake_before_publish,      // release wakes before its permit is visible, and not after
   waiter_count_off_by_one,  // a waiter that takes a permit does not deregister
+  covered_counts_own_permits,  // release counts its own new permits as covering waiters
   // channel (vsem/channel.hpp)
   channel_close_no_wake,          // close() marks its semaphores closed but wakes no waiter
   channel_close_skips_producers,  // close() forgets producers blocked on a full channel
@@ -44,6 +45,7 @@ inline constexpr const char* mutation_names[] = {
     "check_then_act",
     "wake_before_publish",
     "waiter_count_off_by_one",
+    "covered_counts_own_permits",
     "channel_close_no_wake",
     "channel_close_skips_producers",
     "channel_unlocked_take",

@@ -28,9 +28,12 @@
 // read-modify-write each (acquire also does one relaxed load) and make no
 // system call at any count. A thread that finds no permit spins briefly
 // (Platform::spin_limit() re-checks), then registers as a waiter and sleeps on
-// a futex. release() wakes min(n, waiters) sleepers, and only when the same
-// atomic step that added the permits saw a registered waiter; a permit and a
-// waiter can never both be stranded (see the models in models/).
+// a futex. release(n) wakes min(n, waiters - count) sleepers, where waiters
+// and count are what the same atomic step that added the permits saw: waiters
+// already covered by permits in the count have a wake in flight or are awake,
+// so a release makes a system call only when some registered waiter is not
+// yet provided for. A permit and a waiter can never both be stranded (see the
+// models in models/).
 //
 // Destruction. A semaphore may be destroyed as soon as every acquire that
 // needs it has returned, even while the release() that supplied the last
@@ -169,11 +172,24 @@ class counting_semaphore {
       if (count_of(old) == 0) Platform::wake(self, update == 1 ? 1 : INT_MAX);
       return;
     }
+    // Wake only the waiters that the permits already counted do not cover.
+    // Each permit in count_of(old) was added by a release that woke (or found
+    // awake) one registered waiter for it, and a registered waiter that is
+    // awake re-checks the count before it sleeps again, so `covered` waiters
+    // already have a permit or a wake in flight. A woken waiter stays
+    // registered until it runs; without this rule every release that finds it
+    // registered would make a futile wake system call.
+    // (Invariant: min(count, waiters) <= awake waiters + wakes in flight; see
+    // README "Why release skips covered waiters", models no_lost_wakeup/*.)
     const std::uint32_t waiters = waiters_of(old);
-    if (waiters == 0) return;  // nobody registered before our fetch_add: nobody to wake
-    const auto wake = std::min<std::ptrdiff_t>(update, waiters);
+    const std::uint32_t covered =
+        Platform::mutated(mutation::covered_counts_own_permits)
+            ? count_of(old) + static_cast<std::uint32_t>(update)  // the bug: counts its own permits
+            : count_of(old);
+    if (waiters <= covered) return;  // every registered waiter has a permit or a wake coming
+    const auto wake = std::min<std::ptrdiff_t>(update, waiters - covered);
     const int n = Platform::mutated(mutation::wake_one_for_many) ? 1 : static_cast<int>(wake);
-    Platform::wake(self, n);  // up to min(update, waiters) sleepers
+    Platform::wake(self, n);  // up to min(update, waiters - count) sleepers
   }
 
   // Takes one permit, sleeping until one is available.
