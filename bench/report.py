@@ -102,7 +102,7 @@ FAMILIES[CHANNEL] = (
 # Diagnostic family (vsem-bench --vsem_spin_sweep): vsem's handoff at other
 # spin limits; rows are spin limits instead of peers.
 SWEEP = "spin_sweep"
-SWEEP_DEFAULT = "spin:64"  # os_platform::spin_limit()
+SWEEP_DEFAULT = "spin:64"  # os_platform's initial budget (it adapts)
 SWEEP_TITLE = "Diagnostic: vsem's handoff at other spin limits (--vsem_spin_sweep)"
 
 # The ratio's raw atomic in the uncontended family is the target's reference.

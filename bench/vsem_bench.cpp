@@ -6,7 +6,8 @@
 //               contended) it busy-waits (load, CAS, pause; yields every 1024
 //               failed checks so that a shared CPU still makes progress).
 //   vsem        vsem::counting_semaphore<> (spins an adaptive, per-thread
-//               budget of 4..2048 re-checks, then sleeps on a futex)
+//               budget of 4..2048 re-checks with occasional full-length
+//               probes, then sleeps on a futex; see vsem/platform.hpp)
 //   std         std::counting_semaphore<> (libstdc++ atomic-wait based)
 //   posix       POSIX sem_t (sem_wait / sem_post)
 //   moodycamel  moodycamel::LightweightSemaphore (spins 10000 re-checks, then
@@ -780,7 +781,12 @@ int main(int argc, char** argv) {
 
   benchmark::AddCustomContext("vsem_version", VSEM_VERSION_STRING);
   benchmark::AddCustomContext("command_line", command_line);
-  benchmark::AddCustomContext("vsem_spin_limit", std::to_string(vsem::os_platform::spin_limit()));
+  benchmark::AddCustomContext(
+      "vsem_spin_limit",
+      "an adaptive " + std::to_string(vsem::os_platform::min_spin) + ".." +
+          std::to_string(vsem::os_platform::max_spin) + " (with a full-length probe every " +
+          std::to_string(vsem::os_platform::min_probe_interval) + ".." +
+          std::to_string(vsem::os_platform::max_probe_interval) + " slow paths at the minimum)");
   benchmark::AddCustomContext("moodycamel_max_spins", "10000");
   benchmark::AddCustomContext("handoff_round_trips_per_iteration", std::to_string(kRoundTrips));
   benchmark::AddCustomContext("channel_items_per_iteration", std::to_string(channel_items));

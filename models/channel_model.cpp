@@ -9,10 +9,11 @@
 // reports a MEMORY LEAK if an item is lost, never destroyed, or if the ring is
 // not freed, and a DOUBLE FREE if an item is destroyed twice).
 //
-// Search costs (iterations, seconds on the 2-core reference machine) are in
-// the table at the end of this file; keep it in step with the registrations.
+// Search costs (iterations, seconds) of every run are in README.md's model
+// table, generated from `vsem-verify --json` by tools/verify_table.py.
 #include <vsem/channel.hpp>
 
+#include <chrono>
 #include <utility>
 
 #include "registry.hpp"
@@ -223,24 +224,31 @@ struct close_under_load : vsem::model::test<close_under_load, 3> {
 // Once a pop has returned closed, the channel is closed and drained for good:
 // no later pop may return an item. A consumer that polls with try_pop()
 // while a producer pushes one item and then closes must never see `closed`
-// and then find the item still there.
-//
-// KNOWN BUG (impl/vsem/channel.hpp, try_pop and the zero-wait try_pop_for /
-// try_pop_until path in counting_semaphore::acquire_or_closed): the closed
-// flag is read after, not together with, the failed try_acquire, so the push
-// and the close can both land between the two reads. The run fails with
-// USER ASSERT FAILED; it is in the deep tier until channel.hpp is fixed, then
-// it belongs in the ci tier.
-struct try_pop_closed_means_drained : vsem::model::test<try_pop_closed_means_drained, 2> {
+// and then find the item still there. (Regression: an early channel read the
+// closed flag after, not together with, its failed try_acquire, so the push
+// and the close could both land between the two reads.)
+// Poll is try_pop(), or try_pop_for(0) (a zero wait: the passed-deadline path).
+template <bool ZeroWait>
+struct try_pop_closed_means_drained : vsem::model::test<try_pop_closed_means_drained<ZeroWait>, 2> {
   vsem::basic_channel<int, P> ch{1};
   P::var<int> saw_closed;
 
   void before() { saw_closed.store(0); }
 
+  channel_status poll() {
+    if constexpr (ZeroWait) {
+      return ch.try_pop_for(std::chrono::nanoseconds(0)).status;
+    } else {
+      return ch.try_pop().status;
+    }
+  }
+
   void thread(unsigned index) {
     if (index == 0) {  // polls twice, stops at `closed`
       for (int k = 0; k < 2; ++k) {
-        if (ch.try_pop().status == channel_status::closed) {
+        const channel_status st = poll();
+        VSEM_MODEL_ASSERT(st != channel_status::full);
+        if (st == channel_status::closed) {
           saw_closed.store(1);
           break;
         }
@@ -261,7 +269,6 @@ using namespace vsem::verify;
 
 constexpr const char* delivered_once = "exactly once, per-producer order, no payload race, no leak";
 
-// Iteration counts and seconds of each run: see the table at the end of this file.
 VSEM_REGISTER_RUNS(
     // 1 producer, 1 consumer.
     model_run<delivery<1, 1, 1, 2>>("channel_1p1c_cap1", delivered_once,
@@ -345,12 +352,17 @@ VSEM_REGISTER_RUNS(
         "every push that returned done is popped once, in order; rejected items stay put",
         "1 producer (up to 3 items), 1 consumer, 1 closer, capacity 1", context_bound(2),
         tier::deep),
-    // A known bug of channel.hpp (see the model): fails until it is fixed.
-    model_run<try_pop_closed_means_drained>(
+    model_run<try_pop_closed_means_drained<false>>(
         "channel_try_pop_closed_means_drained",
-        "KNOWN BUG: try_pop may return closed while an item is still inside",
-        "1 polling consumer, 1 producer that pushes one item then closes, capacity 1",
-        full_search(), tier::deep),
+        "try_pop returns closed only once the channel is closed and drained",
+        "1 consumer polling try_pop, 1 producer that pushes one item then closes, capacity 1",
+        full_search()),
+    model_run<try_pop_closed_means_drained<true>>(
+        "channel_try_pop_closed_means_drained/zero_wait",
+        "try_pop_for(0) returns closed only once the channel is closed and drained",
+        "1 consumer polling try_pop_for(0), 1 producer that pushes one item then closes, "
+        "capacity 1",
+        context_bound(3)),
     mutant_run<close_wakes_consumer>(
         vsem::mutation::channel_close_no_wake, "channel_close_wakes_consumer",
         "a close() that wakes nobody leaves a blocked consumer asleep: deadlock", full_search(),
@@ -359,11 +371,17 @@ VSEM_REGISTER_RUNS(
     mutant_run<close_keeps_rejected_item>(
         vsem::mutation::channel_close_skips_producers, "channel_close_keeps_rejected_item",
         "a close() that forgets blocked producers leaves one asleep: deadlock", full_search(),
-        rl::test_result_deadlock, "channel.hpp", "closed_.store(true);"),
+        rl::test_result_deadlock, "channel.hpp", "tail_.fetch_or(closed_bit"),
     mutant_run<delivery<1, 2, 2, 3>>(
-        vsem::mutation::channel_unlocked_take, "channel_1p2c_cap2/random_spurious",
-        "moving the item out after unlocking races with the producer refilling the slot",
+        vsem::mutation::channel_early_publish, "channel_1p2c_cap2/random_spurious",
+        "passing the cell on before moving the item out races with the producer refilling it",
         with_spurious(random_search(500000)), rl::test_result_data_race, "channel.hpp",
-        "full.store(false);"))
+        "full.store(false);"),
+    mutant_run<close_under_load>(
+        vsem::mutation::channel_close_ignores_in_flight, "channel_close_under_load",
+        "a close() that closes items_ while a push is still storing lets the consumer stop "
+        "before the item arrives",
+        context_bound(1), rl::test_result_user_assert_failed, "channel.hpp",
+        "tail_.fetch_or(closed_bit"))
 
 }  // namespace

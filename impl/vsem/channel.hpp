@@ -9,9 +9,15 @@
 //
 // The seed program's handoff (one item, one semaphore) grown up: `slots`
 // counts free places and `items` counts stored items, so a producer sleeps in
-// the kernel while the ring is full and a consumer while it is empty; a
-// binary semaphore guards the ring's indices and storage for the few
-// instructions it takes to move an item in or out.
+// the kernel while the ring is full and a consumer while it is empty. There is
+// no lock: holding a permit, a producer takes the next ticket (one
+// fetch_add), and ticket t owns cell t mod R of the ring (R: the capacity
+// rounded up to a power of two). Each cell has a turn word: ticket t's
+// producer may fill the cell when the turn is t, ticket t's consumer may empty
+// it when the turn is t + 1, and emptying it passes the turn to t + R. A
+// thread whose cell is not ready yet waits only for another push or pop that
+// is already past its semaphore (it spins briefly, then sleeps on the turn
+// word); it never waits for a thread that is itself waiting for room or items.
 //
 // Results. Every operation returns a channel_status saying what happened:
 // done, full (try_push), empty (try_pop), timed_out, closed. A push that does
@@ -19,28 +25,40 @@
 //
 // close(). Afterwards every push returns `closed`; pops return the items still
 // inside, then `closed`; every producer and consumer blocked in the channel
-// wakes. close() is idempotent.
+// wakes. close() is idempotent and never blocks. Pushes that had taken their
+// ticket before close() still store their item; consumers see `closed` only
+// after the last of them has (the producers-in-flight count, see tail_).
 //
 // Memory ordering. Everything a producer did before a successful push happens
 // before everything the consumer that pops that item does after the pop
-// returns (the ring's lock is released by the producer and acquired by the
+// returns (the cell's turn is released by the producer and acquired by the
 // consumer). close() happens before every operation that returns `closed`.
 //
-// Storage and exceptions. One ring of capacity() slots is allocated at
-// construction; nothing is allocated per item. T needs no default
-// constructor and may be move-only. push() gives the strong guarantee: the
-// item is moved in when T's move constructor is noexcept, copied when it may
-// throw and T is copyable (so a throwing copy leaves the channel and the
-// caller's item as they were), and moved otherwise. pop() requires a noexcept
-// move constructor (static_assert), so handing an item out cannot lose it.
+// Blocking. try_push and try_pop never wait for room or items. They (and the
+// timed calls, beyond their deadline) may wait for a push or pop that another
+// thread has already started to finish its copy into or out of the ring, as
+// any lock-based queue waits for its lock holder; such waits are bounded by
+// other threads' progress and cannot deadlock.
+//
+// Storage and exceptions. One ring of R cells is allocated at construction;
+// nothing is allocated per item. T needs no default constructor and may be
+// move-only. push() gives the strong guarantee: push(T&&) moves the item in
+// (T's move constructor is noexcept, see below); push(const T&) copies it,
+// and a copy constructor that throws leaves the channel and the caller's item
+// as they were. pop() requires a noexcept move constructor (static_assert), so
+// handing an item out cannot lose it.
 //
 // Contracts (checked when VSEM_CHECKS is on): capacity is 1..2^31 - 1;
-// destroying a channel while a thread is blocked in it is a violation. Items
-// still inside at destruction are destroyed.
+// destroying a channel while a thread is inside push or pop is a violation.
+// Items still inside at destruction are destroyed.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <chrono>
+#include <climits>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <optional>
@@ -94,6 +112,17 @@ class basic_channel {
   using clock = typename Platform::clock;
   using semaphore = counting_semaphore<detail::semaphore_count_limit, Platform>;
   using status = channel_status;
+  using ticket = std::uint32_t;  // wraps; the ring size divides 2^32
+
+  // tail_ layout: bits 32..63 the next producer ticket; bit 31 closed; bits
+  // 0..30 producers in flight (took a ticket, have not finished). One
+  // fetch_add takes a ticket, enters, and reads `closed`.
+  static constexpr std::uint64_t ticket_one = std::uint64_t{1} << 32;
+  static constexpr std::uint64_t closed_bit = std::uint64_t{1} << 31;
+  static constexpr std::uint64_t in_flight_mask = closed_bit - 1;
+  // A cell's turn word: bits 0..31 the turn (the futex word); bit 32 set while
+  // a thread sleeps waiting for the turn to change.
+  static constexpr std::uint64_t sleeper_bit = std::uint64_t{1} << 32;
 
  public:
   using value_type = T;
@@ -102,26 +131,41 @@ class basic_channel {
   // Requires 1 <= capacity <= 2^31 - 1 (checked).
   explicit basic_channel(std::size_t capacity)
       : capacity_(checked_capacity(capacity)),
-        ring_(std::make_unique<slot[]>(capacity_)),
+        mask_(std::bit_ceil(capacity_) - 1),
+        ring_(std::make_unique<cell[]>(mask_ + 1)),
         slots_(static_cast<std::ptrdiff_t>(capacity_)),
         items_(0),
-        lock_(1),
-        head_(0),
-        size_(0),
-        closed_(false) {}
+        tail_(0),
+        head_(0) {
+    for (std::size_t i = 0; i <= mask_; ++i) {
+      // relaxed: no other thread can see the channel before the constructor
+      // returns; handing it to them orders these stores.
+      ring_[i].turn.store(i, std::memory_order_relaxed);
+    }
+  }
 
-  // Destroys the items still inside. Requires that no thread is blocked in
-  // push or pop (checked).
+  // Destroys the items still inside. Requires that no thread is inside push
+  // or pop (checked for threads that are blocked or storing an item).
   ~basic_channel() {
+    // relaxed: the caller has synchronised with every thread that used the
+    // channel (the contract), so a plain read would do.
+    const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     detail::expects<Platform>(slots_.debug_snapshot().waiters == 0 &&
                                   items_.debug_snapshot().waiters == 0 &&
-                                  lock_.debug_snapshot().waiters == 0,
-                              "channel destroyed while a thread is blocked in push or pop");
-    const std::size_t n = size_.load();
-    std::size_t i = head_.load();
-    for (std::size_t k = 0; k < n; ++k) {
-      ring_[i].destroy();
-      i = next(i);
+                                  (tail & in_flight_mask) == 0,
+                              "channel destroyed while a thread is inside push or pop");
+    // The items still inside: tickets from head to tail whose cell holds their
+    // item (stored, not popped). Tickets taken by pushes that found the channel
+    // closed come after the last stored one and their cells do not match. At
+    // most R tickets are live.
+    // relaxed: as above.
+    const ticket head = static_cast<ticket>(head_.load(std::memory_order_relaxed));
+    const ticket end = static_cast<ticket>(tail >> 32);
+    for (ticket t = head, n = 0; t != end && n <= mask_; ++t, ++n) {
+      cell& c = ring_[t & mask_];
+      // relaxed: as above.
+      const auto turn = static_cast<ticket>(c.turn.load(std::memory_order_relaxed));
+      if (turn == ticket(t + 1)) c.destroy();
     }
   }
 
@@ -136,8 +180,8 @@ class basic_channel {
   status push(T&& item) { return push_impl(item, clock::time_point::max()); }
   status push(const T& item) { return push_impl(item, clock::time_point::max()); }
 
-  // Pushes `item` if there is room now; never blocks. Returns done, full or
-  // closed (then `item` is untouched).
+  // Pushes `item` if there is room now; never waits for room. Returns done,
+  // full or closed (then `item` is untouched).
   status try_push(T&& item) { return try_push_impl(item); }
   status try_push(const T& item) { return try_push_impl(item); }
 
@@ -168,16 +212,12 @@ class basic_channel {
   // Returns {done, item}, or {closed} once the channel is closed and drained.
   pop_result<T> pop() { return pop_impl(clock::time_point::max()); }
 
-  // Pops an item if there is one now; never blocks. {done, item}, {empty} or
-  // {closed} (closed and drained).
+  // Pops an item if there is one now; never waits for items. {done, item},
+  // {empty} or {closed} (closed and drained).
   pop_result<T> try_pop() {
     if (items_.try_acquire()) return take();
-    if (!items_.is_closed()) return {status::empty, {}};
-    // Closed: every item pushed before close() is counted by now (close()
-    // follows their release under the lock), so one more try tells "drained"
-    // from "an item arrived just before the close".
-    if (items_.try_acquire()) return take();
-    return {status::closed, {}};
+    if (!is_closed()) return {status::empty, {}};
+    return finish_closed();
   }
 
   // Pops an item, waiting at most `rel`. {done, item}, {timed_out} or {closed}.
@@ -194,31 +234,39 @@ class basic_channel {
   }
 
   // Closes the channel: later pushes return closed, pops drain what is left and
-  // then return closed, and every blocked producer and consumer wakes.
+  // then return closed, and every blocked producer and consumer wakes. Never
+  // blocks; idempotent.
   void close() noexcept {
-    // Under the ring's lock, so that a push that finds the channel closed (it
-    // checks under the lock) happens after both semaphores are closed, and
-    // is_closed() agrees with it.
-    lock_.acquire();
-    const bool was_closed = closed_.load();
-    closed_.store(true);
-    if (!was_closed) {
-      if (!Platform::mutated(mutation::channel_close_skips_producers)) {
-        slots_.close();  // wakes blocked producers: they find the channel closed
-      }
-      items_.close();  // wakes blocked consumers once the ring is drained
+    // acq_rel: release, so that an operation that sees `closed` also sees what
+    // the closer did before; acquire, so that when no producer is in flight,
+    // every finished producer's items_.release() happens before items_.close().
+    const std::uint64_t old = tail_.fetch_or(closed_bit, std::memory_order_acq_rel);
+    if ((old & closed_bit) != 0) return;  // closed already
+    if (!Platform::mutated(mutation::channel_close_skips_producers)) {
+      slots_.close();  // wakes producers blocked on a full channel: they find it closed
     }
-    lock_.release();
+    // Consumers may see `closed` once every push that took a ticket before this
+    // close has stored its item; if some are still storing, the last one
+    // closes items_ (see leave()).
+    if ((old & in_flight_mask) == 0 ||
+        Platform::mutated(mutation::channel_close_ignores_in_flight)) {
+      items_.close();
+    }
   }
 
   // True once close() has been called.
-  bool is_closed() const noexcept { return items_.is_closed(); }
+  bool is_closed() const noexcept {
+    // acquire: pairs with close()'s release.
+    return (tail_.load(std::memory_order_acquire) & closed_bit) != 0;
+  }
 
  private:
-  // Storage for one item; `full` marks it occupied and, under the model,
-  // makes every access to the payload a race-checked access.
-  struct slot {
+  // One place of the ring: its turn word and storage for one item.
+  struct cell {
+    typename Platform::template atomic<std::uint64_t> turn;
     alignas(T) unsigned char bytes[sizeof(T)];
+    // Marks the cell occupied and, under the model, makes every access to the
+    // payload a race-checked access.
     typename Platform::template var<bool> full{false};
 
     T* get() noexcept { return std::launder(reinterpret_cast<T*>(bytes)); }
@@ -232,10 +280,10 @@ class basic_channel {
     detail::expects<Platform>(capacity >= 1, "channel capacity must be at least 1");
     detail::expects<Platform>(capacity <= std::size_t(detail::semaphore_count_limit),
                               "channel capacity exceeds 2^31 - 1");
-    return capacity;
+    // Keeps the ring size a power of two that divides 2^32 even when the
+    // check is off.
+    return capacity < 1 ? 1 : std::min(capacity, std::size_t(detail::semaphore_count_limit));
   }
-
-  std::size_t next(std::size_t i) const noexcept { return i + 1 == capacity_ ? 0 : i + 1; }
 
   template <class Rep, class Period>
   static typename clock::time_point deadline_after(const std::chrono::duration<Rep, Period>& rel) {
@@ -253,15 +301,55 @@ class basic_channel {
     return left <= left.zero() ? now : detail::deadline_after<clock>(now, left);
   }
 
-  // Constructs the item in the ring: moved when that cannot throw, else copied
-  // when possible (strong guarantee), else moved.
-  template <class U>
-  static void construct(slot& s, U& item) {
-    if constexpr (std::is_nothrow_move_constructible_v<T> || !std::is_copy_constructible_v<T>) {
-      ::new (static_cast<void*>(s.bytes)) T(std::move(item));
-    } else {
-      ::new (static_cast<void*>(s.bytes)) T(std::as_const(item));
+  // Waits until cell `c`'s turn is `want`: spins briefly, then sleeps on the
+  // turn word. The turn is passed by a push or pop already past its semaphore.
+  void wait_turn(cell& c, ticket want) noexcept {
+    // acquire: pairs with publish() by the previous owner of the cell.
+    std::uint64_t s = c.turn.load(std::memory_order_acquire);
+    if (static_cast<ticket>(s) == want) return;
+    const int spins = Platform::spin_limit();
+    for (int i = 0; i < spins; ++i) {
+      Platform::pause();
+      // acquire: as above.
+      s = c.turn.load(std::memory_order_acquire);
+      if (static_cast<ticket>(s) == want) {
+        Platform::spin_feedback(true);
+        return;
+      }
     }
+    if (spins > 0) Platform::spin_feedback(false);
+    for (;;) {
+      if (static_cast<ticket>(s) == want) return;
+      if ((s & sleeper_bit) == 0) {
+        // relaxed on success: only announces a sleeper to publish()'s exchange,
+        // which reads it as the next value of this word. acquire on failure:
+        // `s` may then hold the turn we want, published by a release.
+        if (!c.turn.compare_exchange_strong(s, s | sleeper_bit, std::memory_order_relaxed,
+                                            std::memory_order_acquire)) {
+          continue;
+        }
+        s |= sleeper_bit;
+      }
+      Platform::wait(c.turn, static_cast<std::uint32_t>(s));  // while the turn is unchanged
+      // acquire: as above.
+      s = c.turn.load(std::memory_order_acquire);
+    }
+  }
+
+  // Passes cell `c`'s turn to `next`, waking its sleepers if any.
+  void publish(cell& c, ticket next) noexcept {
+    // release: pairs with wait_turn()'s acquire by the next owner of the cell.
+    const std::uint64_t old = c.turn.exchange(next, std::memory_order_release);
+    if ((old & sleeper_bit) != 0) Platform::wake(&c.turn, INT_MAX);
+  }
+
+  // A producer leaves: the last one out after close() closes items_.
+  void leave() noexcept {
+    // acq_rel: release, so that this producer's items_.release() happens before
+    // whoever closes items_; acquire, so that if that is this thread, the other
+    // producers' releases happen before it too.
+    const std::uint64_t old = tail_.fetch_sub(1, std::memory_order_acq_rel);
+    if ((old & closed_bit) != 0 && (old & in_flight_mask) == 1) items_.close();
   }
 
   template <class U>
@@ -270,7 +358,8 @@ class basic_channel {
       case detail::wait_status::acquired:
         return put(item);
       case detail::wait_status::timed_out:
-        return status::timed_out;
+        // Timed out while close() was closing: report closed, as after close().
+        return is_closed() ? status::closed : status::timed_out;
       case detail::wait_status::closed:
         return status::closed;
     }
@@ -279,40 +368,51 @@ class basic_channel {
 
   template <class U>
   status try_push_impl(U& item) {
-    if (!slots_.try_acquire()) return slots_.is_closed() ? status::closed : status::full;
+    if (!slots_.try_acquire()) return is_closed() ? status::closed : status::full;
     return put(item);
   }
 
-  // Holding one of `slots_`'s permits: stores the item unless closed.
+  // Holding one of `slots_`'s permits: copies a const item first (a throwing
+  // copy leaves everything as it was), then stores it.
   template <class U>
   status put(U& item) {
-    lock_.acquire();
-    if (closed_.load()) {
-      lock_.release();
+    if constexpr (std::is_const_v<U> && !std::is_nothrow_copy_constructible_v<T>) {
+      std::optional<T> copy;
+      try {
+        copy.emplace(item);
+      } catch (...) {
+        slots_.release();  // give the place back
+        throw;
+      }
+      return store(*copy);
+    } else {
+      return store(item);
+    }
+  }
+
+  // Holding one of `slots_`'s permits: takes a ticket and stores the item in its
+  // cell (moved, or copied without throwing), unless closed.
+  template <class U>
+  status store(U& item) noexcept {
+    // acquire: pairs with close()'s release when this push finds it closed.
+    const std::uint64_t old = tail_.fetch_add(ticket_one + 1, std::memory_order_acquire);
+    if ((old & closed_bit) != 0) {
+      leave();
       slots_.release();  // give the place back
       return status::closed;
     }
-    const std::size_t size = size_.load();
-    std::size_t tail = head_.load() + size;
-    if (tail >= capacity_) tail -= capacity_;
-    slot& s = ring_[tail];
-    if constexpr (std::is_copy_constructible_v<U> && !std::is_nothrow_copy_constructible_v<U>) {
-      try {
-        construct(s, item);
-      } catch (...) {
-        lock_.release();
-        slots_.release();
-        throw;
-      }
+    const ticket t = static_cast<ticket>(old >> 32);
+    cell& c = ring_[t & mask_];
+    wait_turn(c, t);  // the consumer of ticket t - R has emptied the cell
+    if constexpr (std::is_const_v<U>) {
+      ::new (static_cast<void*>(c.bytes)) T(item);
     } else {
-      construct(s, item);
+      ::new (static_cast<void*>(c.bytes)) T(std::move(item));
     }
-    s.full.store(true);
-    size_.store(size + 1);
-    // Released under the lock, so a close() that follows this push counts the
-    // item: consumers drain it before they see `closed`.
+    c.full.store(true);
+    publish(c, t + 1);  // the consumer of ticket t may take it
     items_.release();
-    lock_.release();
+    leave();  // after the release: items_ closes only once this item is counted
     return status::done;
   }
 
@@ -321,6 +421,7 @@ class basic_channel {
       case detail::wait_status::acquired:
         return take();
       case detail::wait_status::timed_out:
+        if (is_closed()) return finish_closed();
         return {status::timed_out, {}};
       case detail::wait_status::closed:
         return {status::closed, {}};
@@ -328,37 +429,50 @@ class basic_channel {
     return {status::closed, {}};
   }
 
-  // Holding one of `items_`'s permits: moves the oldest item out.
+  // The channel is closed and no item was counted: pushes that took their
+  // ticket before close() may still be storing, and items_ closes when the
+  // last one is done. Waits for that (it is bounded: they wait for nothing
+  // but pops already in progress), then pops or reports closed.
+  pop_result<T> finish_closed() {
+    if (items_.acquire_or_closed(clock::time_point::max()) == detail::wait_status::acquired) {
+      return take();
+    }
+    return {status::closed, {}};
+  }
+
+  // Holding one of `items_`'s permits: takes a ticket and moves its item out.
   pop_result<T> take() {
-    lock_.acquire();
-    const std::size_t head = head_.load();
-    slot& s = ring_[head];
-    const bool full = s.full.load();
-    detail::expects<Platform>(full, "channel: internal error, popped an empty slot");
-    head_.store(next(head));
-    size_.store(size_.load() - 1);
-    if (Platform::mutated(mutation::channel_unlocked_take)) {
-      lock_.release();  // the bug: the slot is read after the lock is released
-      pop_result<T> r{status::done, std::optional<T>(std::move(*s.get()))};
-      s.destroy();
+    // relaxed: a ticket only needs to be unique; the cell's turn orders the data.
+    const ticket h = static_cast<ticket>(head_.fetch_add(1, std::memory_order_relaxed));
+    cell& c = ring_[h & mask_];
+    wait_turn(c, h + 1);  // the producer of ticket h has stored its item
+    const bool full = c.full.load();
+    detail::expects<Platform>(full, "channel: internal error, popped an empty cell");
+    if (Platform::mutated(mutation::channel_early_publish)) {
+      publish(c, h + ticket(mask_ + 1));  // the bug: frees the cell before reading it
+      pop_result<T> r{status::done, std::optional<T>(std::move(*c.get()))};
+      c.destroy();
       slots_.release();
       return r;
     }
-    pop_result<T> r{status::done, std::optional<T>(std::move(*s.get()))};
-    s.destroy();
-    lock_.release();
+    pop_result<T> r{status::done, std::optional<T>(std::move(*c.get()))};
+    c.destroy();
+    publish(c, h + ticket(mask_ + 1));  // the producer of ticket h + R may fill it
     slots_.release();
     return r;
   }
 
+  // Producers and consumers each update their own cache line (tail_, head_),
+  // and the two semaphores have one each: sharing a line would make every
+  // operation wait for a line that an unrelated update just took.
+  static constexpr std::size_t line = 64;
   const std::size_t capacity_;
-  std::unique_ptr<slot[]> ring_;
-  semaphore slots_;                                    // free places
-  semaphore items_;                                    // stored items
-  counting_semaphore<1, Platform> lock_;               // guards the ring and the vars below
-  typename Platform::template var<std::size_t> head_;  // index of the oldest item
-  typename Platform::template var<std::size_t> size_;  // items in the ring
-  typename Platform::template var<bool> closed_;       // close() was called
+  const std::size_t mask_;  // R - 1
+  const std::unique_ptr<cell[]> ring_;
+  alignas(line) semaphore slots_;  // free places
+  alignas(line) semaphore items_;  // stored items, counted once their cell is filled
+  alignas(line) typename Platform::template atomic<std::uint64_t> tail_;  // see ticket_one
+  alignas(line) typename Platform::template atomic<std::uint64_t> head_;  // next consumer ticket
 };
 
 // A bounded MPMC channel on the OS platform.

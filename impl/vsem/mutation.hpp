@@ -26,10 +26,11 @@ enum class mutation {
   waiter_count_off_by_one,  // a waiter that takes a permit does not deregister
   covered_counts_own_permits,  // release counts its own new permits as covering waiters
   // channel (vsem/channel.hpp)
-  channel_close_no_wake,          // close() marks its semaphores closed but wakes no waiter
-  channel_close_skips_producers,  // close() forgets producers blocked on a full channel
-  channel_unlocked_take,          // pop moves the item out after releasing the ring's lock
-  count_                          // number of enumerators; keep last
+  channel_close_no_wake,            // close() marks its semaphores closed but wakes no waiter
+  channel_close_skips_producers,    // close() forgets producers blocked on a full channel
+  channel_early_publish,            // pop hands the cell to the next producer before moving out
+  channel_close_ignores_in_flight,  // close() lets consumers see closed while pushes still store
+  count_                            // number of enumerators; keep last
 };
 
 namespace detail {
@@ -48,7 +49,8 @@ inline constexpr const char* mutation_names[] = {
     "covered_counts_own_permits",
     "channel_close_no_wake",
     "channel_close_skips_producers",
-    "channel_unlocked_take",
+    "channel_early_publish",
+    "channel_close_ignores_in_flight",
 };
 static_assert(sizeof(mutation_names) / sizeof(mutation_names[0]) ==
                   static_cast<unsigned>(mutation::count_),

@@ -123,18 +123,48 @@ struct os_platform {
   // wake costs tens of microseconds); it only burns time when the releaser
   // needs this very CPU (one core, or a loaded machine). So the budget doubles
   // after a spin that found a permit and halves after one that did not,
-  // between 4 re-checks (about 0.12 us: a cheap probe, so it can grow back)
-  // and 2048 (about 60 us, the order of a futex round trip).
+  // between 4 re-checks (about 0.12 us) and 2048 (about 60 us, the order of a
+  // futex round trip).
+  //
+  // Halving alone has a trap: when two threads hand work back and forth (a
+  // channel of capacity 1) and both have fallen asleep once, each one's short
+  // spin now waits for a partner that is itself waking from the futex, so
+  // every spin loses and the pair stays in the sleep/wake regime for good
+  // (measured: 37 k items/s against 3.9 M when both spin). So a thread at the
+  // minimum budget occasionally probes with a full-length spin: a probe that
+  // wins restores the full budget; a probe that loses doubles the interval to
+  // the next one (8 .. 4096 slow paths), so where spinning cannot win (one
+  // CPU) probes cost under 2% of the time spent waiting.
   static constexpr int min_spin = 4;
   static constexpr int max_spin = 2048;
-  static int& spin_budget() noexcept {
-    thread_local int budget = 64;
-    return budget;
+  static constexpr int min_probe_interval = 8;
+  static constexpr int max_probe_interval = 4096;
+  struct spin_state {
+    int budget = 64;                          // re-checks before sleeping
+    int probe_interval = min_probe_interval;  // slow paths at min_spin between probes
+    int until_probe = min_probe_interval;     // countdown to the next probe
+    bool probing = false;                     // the current spin is a probe
+  };
+  static spin_state& spin() noexcept {
+    thread_local spin_state state;
+    return state;
   }
-  static int spin_limit() noexcept { return spin_budget(); }
+  static int spin_limit() noexcept {
+    spin_state& s = spin();
+    s.probing = s.budget == min_spin && --s.until_probe <= 0;
+    return s.probing ? max_spin : s.budget;
+  }
   static void spin_feedback(bool won) noexcept {
-    int& b = spin_budget();
-    b = won ? (b < max_spin ? b * 2 : max_spin) : (b > min_spin ? b / 2 : min_spin);
+    spin_state& s = spin();
+    if (won) {
+      s.budget = s.probing ? max_spin : (s.budget < max_spin ? s.budget * 2 : max_spin);
+      s.probe_interval = min_probe_interval;
+    } else {
+      s.budget = s.budget > min_spin ? s.budget / 2 : min_spin;
+      if (s.probing && s.probe_interval < max_probe_interval) s.probe_interval *= 2;
+    }
+    if (s.probing) s.until_probe = s.probe_interval;
+    s.probing = false;
   }
   static void pause() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
