@@ -321,10 +321,11 @@ class basic_channel {
     for (;;) {
       if (static_cast<ticket>(s) == want) return;
       if ((s & sleeper_bit) == 0) {
-        // relaxed on success: only announces a sleeper to publish()'s exchange,
-        // which reads it as the next value of this word. acquire on failure:
-        // `s` may then hold the turn we want, published by a release.
-        if (!c.turn.compare_exchange_strong(s, s | sleeper_bit, std::memory_order_relaxed,
+        // acquire: on failure `s` may hold the turn we want, published by a
+        // release. (Success only announces a sleeper to publish()'s exchange,
+        // which reads it as the next value of this word, so relaxed would do;
+        // g++ rejects a failure order stronger than the success order.)
+        if (!c.turn.compare_exchange_strong(s, s | sleeper_bit, std::memory_order_acquire,
                                             std::memory_order_acquire)) {
           continue;
         }
