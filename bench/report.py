@@ -80,7 +80,7 @@ CHANNEL_PEERS = [
     ("moodycamel_unbounded", "moodycamel BlockingConcurrentQueue, unbounded (reference)",
      "unbounded"),
     ("diag_vsem_binsem_inside",
-     "diag: 2 vsem sems + vsem binary-sem lock, release inside (= vsem::channel)", "diag"),
+     "diag: 2 vsem sems + vsem binary-sem lock, release inside (vsem::channel before the ticket ring)", "diag"),
     ("diag_vsem_binsem", "diag: 2 vsem sems + vsem binary-sem lock, release after", "diag"),
     ("diag_vsem_mutex", "diag: 2 vsem sems + std::mutex, release after", "diag"),
 ]

@@ -1021,6 +1021,42 @@ TYPED_TEST(channel_items, items_left_inside_are_destroyed_with_the_channel) {
   EXPECT_EQ(t.copies.load(), 0);
 }
 
+// A capacity that is not a power of two: the ring has 4 cells for capacity 3,
+// but the channel still holds exactly 3 items.
+TYPED_TEST(channel_items, capacity_3_holds_exactly_3_on_a_ring_of_4) {
+  chan<int, TypeParam> ch(3);
+  for (int round = 0; round < 5; ++round) {  // start at different ring offsets
+    for (int k = 0; k < 3; ++k) ASSERT_EQ(ch.try_push(k), channel_status::done);
+    EXPECT_EQ(ch.try_push(9), channel_status::full);
+    for (int k = 0; k < 3; ++k) ASSERT_EQ(*ch.try_pop().value, k);
+    ASSERT_EQ(ch.try_push(0), channel_status::done);  // shift the start by one
+    ASSERT_EQ(*ch.try_pop().value, 0);
+  }
+}
+
+// Pushes rejected after close() still take tickets (one fetch_add both takes
+// a ticket and reads `closed`); destruction must destroy exactly the stored
+// items, not the cells those tickets point at.
+TYPED_TEST(channel_items, rejected_pushes_after_close_do_not_confuse_destruction) {
+  tally t;
+  auto ch = std::make_unique<chan<counted, TypeParam>>(3);
+  ASSERT_EQ(ch->push(counted(t, 1)), channel_status::done);
+  ASSERT_EQ(ch->push(counted(t, 2)), channel_status::done);
+  (void)ch->pop();  // head is now mid-ring
+  ch->close();
+  for (int i = 0; i < 10; ++i) {
+    counted c(t, 100 + i);
+    ASSERT_EQ(ch->try_push(std::move(c)), channel_status::closed);
+    ASSERT_EQ(ch->push(std::move(c)), channel_status::closed);
+    ASSERT_EQ(c.value(), 100 + i);  // still the caller's
+  }
+  EXPECT_EQ(t.live.load(), 1);  // only the item inside
+  const int destroyed_before = t.destroyed.load();
+  ch.reset();
+  EXPECT_EQ(t.destroyed.load() - destroyed_before, 1);
+  EXPECT_EQ(t.live.load(), 0);
+}
+
 // Destroying a drained channel destroys no item: the slots it emptied hold
 // none.
 TYPED_TEST(channel_items, drained_channel_destroys_nothing) {
