@@ -265,6 +265,36 @@ struct try_pop_closed_means_drained : vsem::model::test<try_pop_closed_means_dra
   }
 };
 
+// A result of `closed` is final and agrees with is_closed(): once any push or
+// pop has returned closed, is_closed() is true, and every later push returns
+// closed. A producer pushes (blocking, then non-blocking), a consumer pops
+// until closed, a third thread closes; capacity 1.
+struct closed_is_final : vsem::model::test<closed_is_final, 3> {
+  vsem::basic_channel<int, P> ch{1};
+
+  void thread(unsigned index) {
+    if (index == 0) {  // producer
+      bool closed = false;
+      for (int k = 0; k < 2; ++k) {
+        const channel_status st = k == 0 ? ch.push(k) : ch.try_push(k);
+        if (closed) VSEM_MODEL_ASSERT(st == channel_status::closed);  // final
+        if (st == channel_status::closed) {
+          VSEM_MODEL_ASSERT(ch.is_closed());
+          closed = true;
+        }
+      }
+    } else if (index == 1) {  // consumer
+      while (ch.pop().status != channel_status::closed) {
+      }
+      VSEM_MODEL_ASSERT(ch.is_closed());
+      VSEM_MODEL_ASSERT(ch.try_pop().status == channel_status::closed);
+    } else {
+      ch.close();
+      VSEM_MODEL_ASSERT(ch.is_closed());
+    }
+  }
+};
+
 using namespace vsem::verify;
 
 constexpr const char* delivered_once = "exactly once, per-producer order, no payload race, no leak";
@@ -352,6 +382,16 @@ VSEM_REGISTER_RUNS(
         "every push that returned done is popped once, in order; rejected items stay put",
         "1 producer (up to 3 items), 1 consumer, 1 closer, capacity 1", context_bound(2),
         tier::deep),
+    model_run<closed_is_final>(
+        "channel_closed_is_final",
+        "closed is final: after a push or pop returns closed, is_closed() holds and pushes fail",
+        "1 producer (push, then try_push), 1 consumer (pop until closed), 1 closer, capacity 1",
+        context_bound(2)),
+    model_run<closed_is_final>(
+        "channel_closed_is_final/random_spurious",
+        "closed is final: after a push or pop returns closed, is_closed() holds and pushes fail",
+        "1 producer (push, then try_push), 1 consumer (pop until closed), 1 closer, capacity 1",
+        with_spurious(random_search(500000))),
     model_run<try_pop_closed_means_drained<false>>(
         "channel_try_pop_closed_means_drained",
         "try_pop returns closed only once the channel is closed and drained",
