@@ -201,8 +201,16 @@ class progress_buf : public std::streambuf {
     if (quiet_ || now - last_ < std::chrono::seconds(5)) return;
     last_ = now;
     const double secs = std::chrono::duration<double>(now - start_).count();
+    const double rate = secs > 0 ? iter / secs : 0.0;
+    if (total <= iter + 1) {
+      // Relacy's exhaustive schedulers do not know the size of the search
+      // space in advance: their "total" is just one more than done so far.
+      std::fprintf(stderr, "  ... %s: %lu iterations, %.0f/s, %.0f s (search size unknown)\n",
+                   name_, iter, rate, secs);
+      return;
+    }
     std::fprintf(stderr, "  ... %s: %lu iterations, %.0f/s, ~%lu%% of ~%lu (estimate)\n", name_,
-                 iter, secs > 0 ? iter / secs : 0.0, pct, total);
+                 iter, rate, pct, total);
   }
   const char* name_;
   bool quiet_;
