@@ -14,6 +14,7 @@
 #include <vsem/channel.hpp>
 
 #include <chrono>
+#include <string>
 #include <utility>
 
 #include "registry.hpp"
@@ -295,6 +296,118 @@ struct closed_is_final : vsem::model::test<closed_is_final, 3> {
   }
 };
 
+// Moves head and tail to `n` (single-threaded, in before()), so that the
+// tickets of the model's own pushes wrap around the ring.
+template <class Ch>
+void advance(Ch& ch, int n) {
+  for (int i = 0; i < n; ++i) {
+    VSEM_MODEL_ASSERT(ch.try_push(msg(9, i)) == channel_status::done);
+    VSEM_MODEL_ASSERT(ch.try_pop().status == channel_status::done);
+  }
+}
+
+// Two producers (push + try_push, and try_push_for(0) + push), one consumer
+// polling with try_pop / try_pop_for(0) / pop until closed, one closer.
+// Capacity 3 on a ring of 4, tickets start at 3 (the ring wraps).
+// Every push that returned done is popped exactly once, in per-producer order;
+// rejected items stay with the producer; closed is final; nothing leaks.
+template <int Start>
+struct close_race_cap3 : vsem::model::test<close_race_cap3<Start>, 4> {
+  vsem::basic_channel<msg, P> ch{3};
+  P::var<int> pushed[2];
+  P::var<int> received[2][2];
+
+  void before() {
+    advance(ch, Start);
+    for (auto& p : pushed) p.store(0);
+    for (auto& r : received)
+      for (auto& x : r) x.store(0);
+  }
+
+  void thread(unsigned index) {
+    if (index < 2) {
+      const int p = int(index);
+      int done = 0;
+      for (int s = 0; s < 2; ++s) {
+        msg m(p, s);
+        channel_status st;
+        if (p == 0)
+          st = s == 0 ? ch.push(std::move(m)) : ch.try_push(std::move(m));
+        else
+          st = s == 0 ? ch.try_push_for(std::move(m), std::chrono::nanoseconds(0))
+                      : ch.push(std::move(m));
+        if (st == channel_status::done) {
+          VSEM_MODEL_ASSERT(done == s);  // no done after closed
+          ++done;
+        } else {
+          VSEM_MODEL_ASSERT(st == channel_status::closed || st == channel_status::full ||
+                            st == channel_status::timed_out);
+          VSEM_MODEL_ASSERT(m.intact());
+          if (st == channel_status::closed) {
+            VSEM_MODEL_ASSERT(ch.is_closed());
+            break;
+          }
+          break;  // keep per-producer order simple: stop at the first failure
+        }
+      }
+      pushed[p].store(done);
+    } else if (index == 2) {
+      int last[2] = {-1, -1};
+      for (int k = 0;; ++k) {
+        auto r = k % 3 == 0   ? ch.try_pop()
+                 : k % 3 == 1 ? ch.try_pop_for(std::chrono::nanoseconds(0))
+                              : ch.pop();
+        if (r.status == channel_status::closed) {
+          VSEM_MODEL_ASSERT(ch.is_closed());
+          VSEM_MODEL_ASSERT(ch.try_pop().status == channel_status::closed);
+          break;
+        }
+        if (r.status != channel_status::done) {
+          VSEM_MODEL_ASSERT(r.status == channel_status::empty ||
+                            r.status == channel_status::timed_out);
+          continue;
+        }
+        VSEM_MODEL_ASSERT(r.value->intact());
+        const int p = r.value->producer, s = r.value->seq;
+        VSEM_MODEL_ASSERT(p == 0 || p == 1);
+        VSEM_MODEL_ASSERT(s > last[p]);
+        last[p] = s;
+        received[p][s].store(received[p][s].load() + 1);
+      }
+    } else {
+      ch.close();
+    }
+  }
+
+  void after() {
+    for (int p = 0; p < 2; ++p)
+      for (int s = 0; s < 2; ++s)
+        VSEM_MODEL_ASSERT(received[p][s].load() == (s < pushed[p].load() ? 1 : 0));
+    VSEM_MODEL_ASSERT(ch.try_pop().status == channel_status::closed);
+  }
+};
+
+// No consumer: producers fill a capacity-3 ring of 4 (tickets from Start) while
+// a closer closes; later pushes are rejected (and take tickets). The destructor
+// must destroy exactly the stored items: a leak or double free fails the run.
+template <int Start>
+struct destroy_after_close_cap3 : vsem::model::test<destroy_after_close_cap3<Start>, 3> {
+  vsem::basic_channel<msg, P> ch{3};
+  void before() { advance(ch, Start); }
+  void thread(unsigned index) {
+    if (index < 2) {
+      for (int s = 0; s < 2; ++s) {
+        msg m(int(index), s);
+        const auto st = index == 0 ? ch.try_push(std::move(m))
+                                   : ch.try_push_for(std::move(m), std::chrono::nanoseconds(0));
+        if (st != channel_status::done) VSEM_MODEL_ASSERT(m.intact());
+      }
+    } else {
+      ch.close();
+    }
+  }
+};
+
 using namespace vsem::verify;
 
 constexpr const char* delivered_once = "exactly once, per-producer order, no payload race, no leak";
@@ -392,6 +505,33 @@ VSEM_REGISTER_RUNS(
         "closed is final: after a push or pop returns closed, is_closed() holds and pushes fail",
         "1 producer (push, then try_push), 1 consumer (pop until closed), 1 closer, capacity 1",
         with_spurious(random_search(500000))),
+    // close() racing in-flight pushes on a ring larger than the capacity.
+    model_run<close_race_cap3<3>>(
+        "channel_close_race_cap3", "close() vs pushes in flight: " + std::string(delivered_once),
+        "2 producers (push/try_push/try_push_for(0)), 1 consumer (try_pop/try_pop_for(0)/pop), "
+        "1 closer, capacity 3 on a ring of 4, tickets from 3",
+        with_spurious(random_search(300000))),
+    model_run<close_race_cap3<2>>(
+        "channel_close_race_cap3/start2",
+        "close() vs pushes in flight: " + std::string(delivered_once),
+        "2 producers, 1 consumer, 1 closer, capacity 3 on a ring of 4, tickets from 2",
+        with_spurious(random_search(300000))),
+    model_run<close_race_cap3<3>>(
+        "channel_close_race_cap3/deep",
+        "close() vs pushes in flight: " + std::string(delivered_once),
+        "2 producers, 1 consumer, 1 closer, capacity 3 on a ring of 4, tickets from 3",
+        context_bound(1), tier::deep),
+    model_run<destroy_after_close_cap3<2>>(
+        "channel_destroy_after_close_cap3",
+        "destruction frees exactly the stored items (rejected pushes take tickets too)",
+        "2 producers (try_push, try_push_for(0)), 1 closer, capacity 3 on a ring of 4, "
+        "tickets from 2",
+        context_bound(2)),
+    model_run<destroy_after_close_cap3<3>>(
+        "channel_destroy_after_close_cap3/deep",
+        "destruction frees exactly the stored items (rejected pushes take tickets too)",
+        "2 producers, 1 closer, capacity 3 on a ring of 4, tickets from 3", context_bound(3),
+        tier::deep),
     model_run<try_pop_closed_means_drained<false>>(
         "channel_try_pop_closed_means_drained",
         "try_pop returns closed only once the channel is closed and drained",

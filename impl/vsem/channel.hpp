@@ -154,17 +154,20 @@ class basic_channel {
                                   items_.debug_snapshot().waiters == 0 &&
                                   (tail & in_flight_mask) == 0,
                               "channel destroyed while a thread is inside push or pop");
-    // The items still inside: tickets from head to tail whose cell holds their
-    // item (stored, not popped). Tickets taken by pushes that found the channel
-    // closed come after the last stored one and their cells do not match. At
-    // most R tickets are live.
+    // The items still inside are the next `count` tickets from head: with no
+    // thread inside, every item counted by items_ is stored and not popped,
+    // and stored tickets are consecutive. (Not "head to tail": pushes that
+    // found the channel closed take tickets too, without limit, so after 2^32
+    // of them the 32-bit tail would wrap into the stored range.)
+    const std::uint32_t stored = items_.debug_snapshot().count;
     // relaxed: as above.
     const ticket head = static_cast<ticket>(head_.load(std::memory_order_relaxed));
-    const ticket end = static_cast<ticket>(tail >> 32);
-    for (ticket t = head, n = 0; t != end && n <= mask_; ++t, ++n) {
+    for (std::uint32_t k = 0; k < stored; ++k) {
+      const ticket t = head + k;
       cell& c = ring_[t & mask_];
       // relaxed: as above.
       const auto turn = static_cast<ticket>(c.turn.load(std::memory_order_relaxed));
+      detail::expects<Platform>(turn == ticket(t + 1), "channel: internal error, lost an item");
       if (turn == ticket(t + 1)) c.destroy();
     }
   }
@@ -398,8 +401,8 @@ class basic_channel {
     // acquire: pairs with close()'s release when this push finds it closed.
     const std::uint64_t old = tail_.fetch_add(ticket_one + 1, std::memory_order_acquire);
     if ((old & closed_bit) != 0) {
-      leave();
       slots_.release();  // give the place back
+      leave();           // last: while in flight, the destructor's check counts this thread
       return status::closed;
     }
     const ticket t = static_cast<ticket>(old >> 32);
