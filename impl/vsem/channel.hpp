@@ -310,17 +310,12 @@ class basic_channel {
     // acquire: pairs with publish() by the previous owner of the cell.
     std::uint64_t s = c.turn.load(std::memory_order_acquire);
     if (static_cast<ticket>(s) == want) return;
-    const int spins = Platform::spin_limit();
-    for (int i = 0; i < spins; ++i) {
-      Platform::pause();
+    const bool ready = detail::spin_until<Platform>([&] {
       // acquire: as above.
       s = c.turn.load(std::memory_order_acquire);
-      if (static_cast<ticket>(s) == want) {
-        Platform::spin_feedback(true);
-        return;
-      }
-    }
-    if (spins > 0) Platform::spin_feedback(false);
+      return static_cast<ticket>(s) == want;
+    });
+    if (ready) return;
     for (;;) {
       if (static_cast<ticket>(s) == want) return;
       if ((s & sleeper_bit) == 0) {

@@ -172,15 +172,15 @@ class counting_semaphore {
       if (count_of(old) == 0) Platform::wake(self, update == 1 ? 1 : INT_MAX);
       return;
     }
-    // Wake only the waiters that the permits already counted do not cover.
-    // Each permit in count_of(old) was added by a release that woke (or found
-    // awake) one registered waiter for it, and a registered waiter that is
-    // awake re-checks the count before it sleeps again, so `covered` waiters
-    // already have a permit or a wake in flight. A woken waiter stays
-    // registered until it runs; without this rule every release that finds it
-    // registered would make a futile wake system call.
-    // (Invariant: min(count, waiters) <= awake waiters + wakes in flight; see
-    // README "Why release skips covered waiters", models no_lost_wakeup/*.)
+    // Wake only the waiters that the permits already counted do not cover. The
+    // invariant min(count, waiters) <= awake registered waiters + wakes in
+    // flight holds before this release; an awake waiter re-checks the count
+    // before it sleeps again (and sleeps only at count 0), so up to count_of(old)
+    // waiters are provided for already, and waking min(update, waiters - count)
+    // restores the invariant. A woken waiter stays registered until it runs;
+    // without this rule every release that finds it registered would make a
+    // futile wake system call. (Proof sketch: README "Why release skips
+    // covered waiters"; models no_lost_wakeup/*.)
     const std::uint32_t waiters = waiters_of(old);
     const std::uint32_t covered =
         Platform::mutated(mutation::covered_counts_own_permits)
@@ -303,15 +303,9 @@ class counting_semaphore {
   template <bool Timed>
   detail::wait_status acquire_slow(typename clock::time_point deadline) noexcept {
     using detail::wait_status;
-    const int spins = Platform::spin_limit();
-    for (int i = 0; i < spins; ++i) {
-      Platform::pause();
-      if (try_acquire()) {
-        Platform::spin_feedback(true);
-        return wait_status::acquired;
-      }
+    if (detail::spin_until<Platform>([this] { return try_acquire(); })) {
+      return wait_status::acquired;
     }
-    if (spins > 0) Platform::spin_feedback(false);
     // relaxed: the waiter count is read only by read-modify-writes of this same
     // word (release's fetch_add), so modification order alone decides whether a
     // release sees this waiter; if it came first, `s` shows its permits.
