@@ -40,7 +40,7 @@ int main() {
   std::ofstream trace("model_example.trace.txt");            // the counterexample, if any
   params.output_stream = &trace;
   params.progress_stream = &trace;
-  const bool ok = rl::simulate<one_slot_queue>(params);
+  const bool ok = vsem::model::simulate<one_slot_queue>(params);  // rl::simulate, checked
   std::printf("one_slot_queue: %s after %llu iterations%s\n", ok ? "passed" : "FAILED",
               static_cast<unsigned long long>(params.stop_iteration),
               ok ? "" : " (see model_example.trace.txt)");

@@ -551,7 +551,7 @@ VSEM_REGISTER_RUNS(
     mutant_run<close_keeps_rejected_item>(
         vsem::mutation::channel_close_skips_producers, "channel_close_keeps_rejected_item",
         "a close() that forgets blocked producers leaves one asleep: deadlock", full_search(),
-        rl::test_result_deadlock, "channel.hpp", "tail_.fetch_or(closed_bit"),
+        rl::test_result_deadlock, "channel.hpp", "tail_.compare_exchange_strong(old, old + enter"),
     mutant_run<delivery<1, 2, 2, 3>>(
         vsem::mutation::channel_early_publish, "channel_1p2c_cap2/random_spurious",
         "passing the cell on before moving the item out races with the producer refilling it",
@@ -562,6 +562,6 @@ VSEM_REGISTER_RUNS(
         "a close() that closes items_ while a push is still storing lets the consumer stop "
         "before the item arrives",
         context_bound(1), rl::test_result_user_assert_failed, "channel.hpp",
-        "tail_.fetch_or(closed_bit"))
+        "tail_.compare_exchange_strong(old, old + enter"))
 
 }  // namespace

@@ -29,6 +29,31 @@
 // ticket before close() still store their item; consumers see `closed` only
 // after the last of them has (the producers-in-flight count, see tail_).
 //
+// Destruction. Destroy a channel only when no thread is inside any of its
+// member functions and none will call one again, with two exceptions, which
+// allow the "consumer owns the channel" pattern (a channel on the consumer's
+// stack, destroyed when its pop returns `closed`):
+//   * The close() call that closed the channel may still be running once the
+//     destroying thread has seen `closed` as the result of a push or a pop
+//     (any variant). From the moment any operation can return `closed`,
+//     close() touches nothing of the channel: it has finished, or it only
+//     hands an address to the kernel (a futex wake), as release() does.
+//   * A push that stored its item (returned or will return `done`) may still
+//     be returning once the destroying thread has seen `closed` from a pop:
+//     consumers see `closed` only after every such push has finished with the
+//     channel.
+// Seeing is_closed() == true is not enough: it turns true at the start of
+// close(). Every other call must have returned, which the destroying thread
+// knows by synchronising with its thread (join, or a handshake); a push that
+// returned `closed`, a pop, or a second close() still running is a violation.
+// How it holds: close() counts itself as a producer in flight, and the last
+// one out of {producers in flight, close()} closes `items_` as its last
+// access (pushes that arrive after that one cannot become a second "last one
+// out": see store()); pops see `closed` only through `items_`, and a push
+// that finds the channel closed waits for `items_` to close before it returns
+// (a short wait: only for close() and for pushes already storing, none of
+// which blocks). Models channel_destroy_on_closed/* check both rules.
+//
 // Memory ordering. Everything a producer did before a successful push happens
 // before everything the consumer that pops that item does after the pop
 // returns (the cell's turn is released by the producer and acquired by the
@@ -49,8 +74,9 @@
 // handing an item out cannot lose it.
 //
 // Contracts (checked when VSEM_CHECKS is on): capacity is 1..2^31 - 1;
-// destroying a channel while a thread is inside push or pop is a violation.
-// Items still inside at destruction are destroyed.
+// destroying a channel while a thread is blocked in push or pop, storing an
+// item, or inside close() before `closed` could be seen is a violation (see
+// "Destruction"). Items still inside at destruction are destroyed.
 #pragma once
 
 #include <algorithm>
@@ -114,12 +140,15 @@ class basic_channel {
   using status = channel_status;
   using ticket = std::uint32_t;  // wraps; the ring size divides 2^32
 
-  // tail_ layout: bits 32..63 the next producer ticket; bit 31 closed; bits
-  // 0..30 producers in flight (took a ticket, have not finished). One
-  // fetch_add takes a ticket, enters, and reads `closed`.
+  // tail_ layout: bits 32..63 the next producer ticket; bit 31 closed; bit 30
+  // drained (see store()); bits 0..29 producers in flight (took a ticket, have
+  // not finished), plus one while close() is closing (at most the number of
+  // threads plus one, far below 2^30). One fetch_add takes a ticket, enters,
+  // and reads `closed`.
   static constexpr std::uint64_t ticket_one = std::uint64_t{1} << 32;
   static constexpr std::uint64_t closed_bit = std::uint64_t{1} << 31;
-  static constexpr std::uint64_t in_flight_mask = closed_bit - 1;
+  static constexpr std::uint64_t drained_bit = std::uint64_t{1} << 30;
+  static constexpr std::uint64_t in_flight_mask = drained_bit - 1;
   // A cell's turn word: bits 0..31 the turn (the futex word); bit 32 set while
   // a thread sleeps waiting for the turn to change.
   static constexpr std::uint64_t sleeper_bit = std::uint64_t{1} << 32;
@@ -144,8 +173,8 @@ class basic_channel {
     }
   }
 
-  // Destroys the items still inside. Requires that no thread is inside push
-  // or pop (checked for threads that are blocked or storing an item).
+  // Destroys the items still inside. Requires the rule of "Destruction" at the
+  // top (checked for threads that are blocked, storing an item, or closing).
   ~basic_channel() {
     // relaxed: the caller has synchronised with every thread that used the
     // channel (the contract), so a plain read would do.
@@ -153,7 +182,7 @@ class basic_channel {
     detail::expects<Platform>(slots_.debug_snapshot().waiters == 0 &&
                                   items_.debug_snapshot().waiters == 0 &&
                                   (tail & in_flight_mask) == 0,
-                              "channel destroyed while a thread is inside push or pop");
+                              "channel destroyed while a thread is inside push, pop or close");
     // The items still inside are the next `count` tickets from head: with no
     // thread inside, every item counted by items_ is stored and not popped,
     // and stored tickets are consecutive. (Not "head to tail": pushes that
@@ -238,26 +267,41 @@ class basic_channel {
 
   // Closes the channel: later pushes return closed, pops drain what is left and
   // then return closed, and every blocked producer and consumer wakes. Never
-  // blocks; idempotent.
+  // blocks; idempotent. The channel may be destroyed while the call that
+  // closed it is still returning (see "Destruction" at the top).
   void close() noexcept {
-    // acq_rel: release, so that an operation that sees `closed` also sees what
-    // the closer did before; acquire, so that when no producer is in flight,
-    // every finished producer's items_.release() happens before items_.close().
-    const std::uint64_t old = tail_.fetch_or(closed_bit, std::memory_order_acq_rel);
-    if ((old & closed_bit) != 0) return;  // closed already
+    // Set `closed` and enter as if a producer in flight, in one step: consumers
+    // may see closed only when every producer in flight has left, and so only
+    // after this call has left too (see leave()); then it touches nothing.
+    const std::uint64_t enter =
+        Platform::mutated(mutation::channel_close_not_in_flight) ? closed_bit : closed_bit + 1;
+    // relaxed: only a guess for the compare-exchange, which validates it.
+    std::uint64_t old = tail_.load(std::memory_order_relaxed);
+    do {
+      if ((old & closed_bit) != 0) return;  // closed already
+      // release: an operation that sees `closed` (acquire reads of tail_, or of
+      // items_ through leave()'s release sequence) sees what the closer did
+      // before. relaxed on failure: the loop only retries.
+    } while (!tail_.compare_exchange_strong(old, old + enter, std::memory_order_release,
+                                            std::memory_order_relaxed));
     if (!Platform::mutated(mutation::channel_close_skips_producers)) {
       slots_.close();  // wakes producers blocked on a full channel: they find it closed
     }
-    // Consumers may see `closed` once every push that took a ticket before this
-    // close has stored its item; if some are still storing, the last one
-    // closes items_ (see leave()).
-    if ((old & in_flight_mask) == 0 ||
-        Platform::mutated(mutation::channel_close_ignores_in_flight)) {
-      items_.close();
+    if (Platform::mutated(mutation::channel_close_ignores_in_flight)) {
+      items_.close();  // the bug: consumers may stop before in-flight items are stored
     }
+    if (Platform::mutated(mutation::channel_close_not_in_flight)) {
+      // The bug (the earlier order): closes items_ itself only when no producer
+      // is in flight, else the last one out does, possibly before this call
+      // has finished with slots_.
+      if ((old & in_flight_mask) == 0) items_.close();
+      return;
+    }
+    leave();  // the last one out (this call or a producer) closes items_
   }
 
-  // True once close() has been called.
+  // True once close() has been called. Seeing true here does not by itself
+  // allow destroying the channel: close() may still be running.
   bool is_closed() const noexcept {
     // acquire: pairs with close()'s release.
     return (tail_.load(std::memory_order_acquire) & closed_bit) != 0;
@@ -342,13 +386,25 @@ class basic_channel {
     if ((old & sleeper_bit) != 0) Platform::wake(&c.turn, INT_MAX);
   }
 
-  // A producer leaves: the last one out after close() closes items_.
+  // A producer (or close()) leaves: the last one out after close() closes
+  // items_. That close is the moment consumers may see `closed`, and every
+  // push that finds the channel closed waits for it (closed_result()), so no
+  // thread can see `closed` while another is still inside close() or still
+  // storing an item. After its fetch_sub this thread touches only items_, and
+  // items_.close() touches nothing after its own read-modify-write.
   void leave() noexcept {
-    // acq_rel: release, so that this producer's items_.release() happens before
-    // whoever closes items_; acquire, so that if that is this thread, the other
-    // producers' releases happen before it too.
+    // acq_rel: release, so that this producer's items_.release() and the
+    // closer's slots_.close() happen before whoever closes items_; acquire, so
+    // that if that is this thread, the others' happen before it too.
     const std::uint64_t old = tail_.fetch_sub(1, std::memory_order_acq_rel);
-    if ((old & closed_bit) != 0 && (old & in_flight_mask) == 1) items_.close();
+    if ((old & (closed_bit | drained_bit | in_flight_mask)) == (closed_bit | 1)) items_.close();
+  }
+
+  // A push found the channel closed: reports it once close() has finished with
+  // the channel (items_ is closed last), so that the caller may destroy it.
+  status closed_result() noexcept {
+    if (!Platform::mutated(mutation::channel_push_closed_early)) items_.wait_closed();
+    return status::closed;
   }
 
   template <class U>
@@ -358,16 +414,16 @@ class basic_channel {
         return put(item);
       case detail::wait_status::timed_out:
         // Timed out while close() was closing: report closed, as after close().
-        return is_closed() ? status::closed : status::timed_out;
+        return is_closed() ? closed_result() : status::timed_out;
       case detail::wait_status::closed:
-        return status::closed;
+        return closed_result();
     }
-    return status::closed;
+    return closed_result();
   }
 
   template <class U>
   status try_push_impl(U& item) {
-    if (!slots_.try_acquire()) return is_closed() ? status::closed : status::full;
+    if (!slots_.try_acquire()) return is_closed() ? closed_result() : status::full;
     return put(item);
   }
 
@@ -396,9 +452,19 @@ class basic_channel {
     // acquire: pairs with close()'s release when this push finds it closed.
     const std::uint64_t old = tail_.fetch_add(ticket_one + 1, std::memory_order_acquire);
     if ((old & closed_bit) != 0) {
+      if ((old & in_flight_mask) == 0 && !Platform::mutated(mutation::channel_late_push_closes)) {
+        // Everyone in flight when close() began, and close() itself, has left:
+        // the last of them closes items_, maybe right now. This push must not
+        // become a second "last one out" and close items_ first, letting a
+        // consumer destroy the channel under that pending close. Any later
+        // leave that empties the count sees this bit: until this push leaves,
+        // the count cannot reach zero. relaxed: this thread's own leave()
+        // follows in modification order; nothing else is published.
+        tail_.fetch_or(drained_bit, std::memory_order_relaxed);
+      }
       slots_.release();  // give the place back
-      leave();           // last: while in flight, the destructor's check counts this thread
-      return status::closed;
+      leave();           // while in flight, the destructor's check counts this thread
+      return closed_result();
     }
     const ticket t = static_cast<ticket>(old >> 32);
     cell& c = ring_[t & mask_];

@@ -30,6 +30,9 @@ enum class mutation {
   channel_close_skips_producers,    // close() forgets producers blocked on a full channel
   channel_early_publish,            // pop hands the cell to the next producer before moving out
   channel_close_ignores_in_flight,  // close() lets consumers see closed while pushes still store
+  channel_close_not_in_flight,      // close() does not count itself in flight (the earlier order)
+  channel_push_closed_early,        // a push returns closed without waiting for close() to finish
+  channel_late_push_closes,         // a push that finds close() finished can close items_ again
   count_                            // number of enumerators; keep last
 };
 
@@ -51,6 +54,9 @@ inline constexpr const char* mutation_names[] = {
     "channel_close_skips_producers",
     "channel_early_publish",
     "channel_close_ignores_in_flight",
+    "channel_close_not_in_flight",
+    "channel_push_closed_early",
+    "channel_late_push_closes",
 };
 static_assert(sizeof(mutation_names) / sizeof(mutation_names[0]) ==
                   static_cast<unsigned>(mutation::count_),

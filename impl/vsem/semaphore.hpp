@@ -53,6 +53,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "deadline.hpp"
 #include "platform.hpp"
 
 namespace vsem {
@@ -64,22 +65,6 @@ inline constexpr std::ptrdiff_t semaphore_count_limit = 0x7fffffff;
 // How a blocking acquire ended.
 enum class wait_status { acquired, timed_out, closed };
 
-// The time from Clock::now() until `abs`, in long double seconds, so that no
-// duration type overflows (time_point<C, hours>::max(), system_clock's min()).
-template <class Clock, class Duration>
-std::chrono::duration<long double> time_left(const std::chrono::time_point<Clock, Duration>& abs) {
-  using wide = std::chrono::duration<long double>;
-  return wide(abs.time_since_epoch()) - wide(Clock::now().time_since_epoch());
-}
-
-// now + rel on clock C, rounded up to C's tick and saturating at the end of time.
-template <class C, class Rep, class Period>
-typename C::time_point deadline_after(typename C::time_point now,
-                                      const std::chrono::duration<Rep, Period>& rel) {
-  using wide = std::chrono::duration<long double>;
-  if (wide(rel) >= wide(C::time_point::max() - now)) return C::time_point::max();
-  return now + std::chrono::ceil<typename C::duration>(rel);
-}
 }  // namespace detail
 
 template <class T, class Platform>
@@ -97,16 +82,19 @@ class counting_semaphore {
 
   // State word layout: bits 0..30 count the permits and bit 31 is the
   // "closed" flag (only vsem::channel closes a semaphore); together they are
-  // the futex word (bits 0..31, see vsem/platform.hpp). Bits 32..63 count the
+  // the futex word (bits 0..31, see vsem/platform.hpp). Bits 32..62 count the
   // registered waiters. A waiter sleeps only while the futex word is 0: no
-  // permit and not closed.
+  // permit and not closed. Bit 63 is set once a thread has slept in
+  // wait_closed() (channel only; never cleared), which sleeps on the same
+  // futex word whatever the count.
   static constexpr state_t one_waiter = state_t{1} << 32;
   static constexpr state_t closed_bit = state_t{1} << 31;
+  static constexpr state_t close_sleeper_bit = state_t{1} << 63;
   static constexpr std::uint32_t count_of(state_t s) noexcept {
     return static_cast<std::uint32_t>(s) & 0x7fffffffu;
   }
   static constexpr std::uint32_t waiters_of(state_t s) noexcept {
-    return static_cast<std::uint32_t>(s >> 32);
+    return static_cast<std::uint32_t>(s >> 32) & 0x7fffffffu;
   }
 
  public:
@@ -181,6 +169,13 @@ class counting_semaphore {
     // without this rule every release that finds it registered would make a
     // futile wake system call. (Proof sketch: README "Why release skips
     // covered waiters"; models no_lost_wakeup/*.)
+    if ((old & close_sleeper_bit) != 0) {
+      // A thread in wait_closed() sleeps on this word too, and a wake of n
+      // could reach it instead of a waiter that needs a permit: wake them all.
+      // (Only while a channel is closing: see wait_closed().)
+      Platform::wake(self, INT_MAX);
+      return;
+    }
     const std::uint32_t waiters = waiters_of(old);
     const std::uint32_t covered =
         Platform::mutated(mutation::covered_counts_own_permits)
@@ -277,14 +272,45 @@ class counting_semaphore {
   // For vsem::channel: marks the semaphore closed and wakes every waiter. A
   // closed semaphore still counts and hands out permits; acquire_or_closed()
   // returns `closed` instead of sleeping when none is left. Like release(), it
-  // touches nothing of the object after its read-modify-write.
+  // touches nothing of the object after its read-modify-write: a thread that
+  // sees the flag may destroy the object while this call is still running.
   void close() noexcept {
     const auto* const self = &state_;
     // release: a waiter that sees the flag (acquire loads below) also sees what
     // the closer did before closing.
     const state_t old = state_.fetch_or(closed_bit, std::memory_order_release);
-    if (waiters_of(old) != 0 && !Platform::mutated(mutation::channel_close_no_wake)) {
+    // From here on only `old` and `self` may be used (see release()).
+    const bool sleepers = waiters_of(old) != 0 || (old & close_sleeper_bit) != 0;
+    if (sleepers && !Platform::mutated(mutation::channel_close_no_wake)) {
       Platform::wake(self, INT_MAX);
+    }
+  }
+
+  // For vsem::channel: returns once the semaphore is closed; takes no permit.
+  // Announces itself with close_sleeper_bit before it sleeps, so that close()
+  // wakes it, and so that release() wakes everybody rather than a number of
+  // sleepers that could be this thread instead of a waiter for a permit. The
+  // channel calls it only after its close() has begun, and close() never
+  // blocks, so the wait is short.
+  void wait_closed() noexcept {
+    // acquire: pairs with close()'s release, as in is_closed().
+    state_t s = state_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((s & closed_bit) != 0) return;
+      if ((s & close_sleeper_bit) == 0) {
+        // acquire: on failure `s` may show the flag, set by close()'s release.
+        // (Success only announces this sleeper to the read-modify-writes of
+        // release() and close(), which read it in modification order; g++
+        // rejects a failure order stronger than the success order.)
+        if (!state_.compare_exchange_strong(s, s | close_sleeper_bit, std::memory_order_acquire,
+                                            std::memory_order_acquire)) {
+          continue;
+        }
+        s |= close_sleeper_bit;
+      }
+      Platform::wait(state_, static_cast<std::uint32_t>(s));  // while count and flag are unchanged
+      // acquire: as above.
+      s = state_.load(std::memory_order_acquire);
     }
   }
 

@@ -101,21 +101,21 @@ TYPED_TEST(channel_death, capacity_above_the_count_limit) {
 TYPED_TEST(channel_death, destroy_while_blocked_in_pop) {
   EXPECT_DEATH((destroy_while_blocked<chan<TypeParam>>(
                    1, [](auto&) {}, [](auto& ch) { (void)ch.pop(); })),
-               VSEM_VIOLATION("channel destroyed while a thread is inside push or pop"));
+               VSEM_VIOLATION("channel destroyed while a thread is inside push, pop or close"));
 }
 
 // Destroying a channel while a consumer is blocked in a timed pop.
 TYPED_TEST(channel_death, destroy_while_blocked_in_try_pop_for) {
   EXPECT_DEATH((destroy_while_blocked<chan<TypeParam>>(
                    1, [](auto&) {}, [](auto& ch) { (void)ch.try_pop_for(1h); })),
-               VSEM_VIOLATION("channel destroyed while a thread is inside push or pop"));
+               VSEM_VIOLATION("channel destroyed while a thread is inside push, pop or close"));
 }
 
 // Destroying a channel while a producer is blocked in push() on a full channel.
 TYPED_TEST(channel_death, destroy_while_blocked_in_push) {
   EXPECT_DEATH((destroy_while_blocked<chan<TypeParam>>(
                    1, [](auto& ch) { (void)ch.push(1); }, [](auto& ch) { (void)ch.push(2); })),
-               VSEM_VIOLATION("channel destroyed while a thread is inside push or pop"));
+               VSEM_VIOLATION("channel destroyed while a thread is inside push, pop or close"));
 }
 
 }  // namespace

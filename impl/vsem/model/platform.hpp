@@ -17,7 +17,7 @@
 //       else { ready.acquire(); VSEM_MODEL_ASSERT(item.load() == 42); }
 //     }
 //   };
-//   // then: vsem::model::run<my_handoff>(options) or rl::simulate<my_handoff>(params)
+//   // then: vsem::model::simulate<my_handoff>(params), or run it with vsem-verify
 //
 // What it provides, member by member (see vsem/platform.hpp for the policy):
 //
@@ -48,6 +48,14 @@
 //   is not after now() times out at once without blocking, so a deadline
 //   already passed behaves as a try. Note that Relacy never reports a thread in
 //   a timed wait as deadlocked: prove lost-wakeup freedom with untimed waits.
+//   A context bound does not bound timeouts: when a timed wait times out is a
+//   scheduler choice outside the preemption count, so each timed waiter
+//   multiplies a bounded search (world::timed_waits() counts them; vsem-verify
+//   warns). And when every thread left is blocked and two or more are in
+//   timed waits, Relacy's full and context-bound schedulers break (an internal
+//   assertion, or a thread body run twice): see checked<T> below. Keep at most
+//   one timed waiter blocked at a time in exhaustive and bounded searches, and
+//   use the random scheduler for more.
 //
 // * spin_limit() is fixed by the options (default 1): timing-driven logic would
 //   make runs non-deterministic, which Relacy forbids. pause() does nothing.
@@ -64,8 +72,11 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <type_traits>
 
@@ -325,7 +336,27 @@ class world {
     previous_ = current_;
     current_ = this;
   }
-  ~world() { current_ = previous_; }
+  ~world() {
+    current_ = previous_;
+    timed_wait_stats& st = timed_waits();
+    const int n = std::popcount(timed_waiters_);
+    if (n > st.most_threads) st.most_threads = n;
+  }
+
+  // Per process, across runs: the most threads that made a timed futex wait
+  // in one iteration (reset it before a run). A context bound does not bound
+  // the scheduler's choices of when each timed wait times out, so a model
+  // with several timed waiters can be far larger than its bound suggests.
+  struct timed_wait_stats {
+    int most_threads = 0;
+  };
+  static timed_wait_stats& timed_waits() noexcept {
+    static timed_wait_stats st;  // plain data, not a Relacy object
+    return st;
+  }
+  void note_timed_wait(unsigned thread) noexcept {
+    if (thread < 32) timed_waiters_ |= 1u << thread;
+  }
   world(const world&) = delete;
   world& operator=(const world&) = delete;
 
@@ -360,6 +391,7 @@ class world {
  private:
   static inline world* current_ = nullptr;  // plain pointer, not a Relacy object
   world* previous_ = nullptr;
+  unsigned timed_waiters_ = 0;  // bit i: thread i made a timed wait this iteration
   clock::time_point now_{};
   int used_ = 0;
   const void* keys_[max_futex_words] = {};
@@ -429,6 +461,7 @@ struct platform {
     rl::context& c = rl::ctx();
     world& wd = world::current(l);
     if (timed && deadline <= wd.now()) return false;
+    if (timed) wd.note_timed_wait(static_cast<unsigned>(c.current_thread()));
     c.sched();  // the system call is a scheduling point
     const auto info = detail::info_of(l);
     rl::unpark_reason reason;
@@ -462,10 +495,76 @@ struct platform {
 // Base of every model: an rl::test_suite that also owns the model platform's
 // world (futex table and clock) for each run. Derive as
 //   struct my_model : vsem::model::test<my_model, Threads> { void thread(unsigned); };
+// and run it with vsem::model::simulate<my_model>(params) (checked, below).
 template <class Derived, int ThreadCount>
 struct test : rl::test_suite<Derived, ThreadCount> {
   world model_world;
 };
+
+// Checker errors. A run's verdict means something only if the checker ran the
+// model as written: every thread body exactly once per iteration. Relacy's
+// fair schedulers (full and context-bound search) can break that when every
+// thread left is blocked and two or more are in timed waits: they either stop
+// at an internal assertion (models are built with RL_DO_ASSERT=1, so they do)
+// or, without it, run a finished thread's body again or end an iteration with
+// a thread unfinished. checked<T> detects the last two; the runner
+// (vsem-verify) reports any of them as CHECKER ERROR, never as PASS or FAIL.
+struct checker_error_state {
+  bool raised = false;
+  char what[200] = {};
+};
+inline checker_error_state& checker_error() noexcept {
+  static checker_error_state e;  // plain data, not a Relacy object
+  return e;
+}
+
+namespace detail {
+[[noreturn]] inline void raise_checker_error(const char* what, unsigned thread) {
+  checker_error_state& e = checker_error();
+  e.raised = true;
+  std::snprintf(e.what, sizeof e.what, what, thread);
+  rl::ctx().fail_test(e.what, rl::test_result_user_assert_failed, RL_INFO);
+  std::abort();  // not reached: fail_test leaves the fiber
+}
+}  // namespace detail
+
+// Runs model T as Relacy would, and checks the checker: each thread body runs
+// exactly once per iteration (see checker_error()).
+template <class T>
+struct checked : rl::test_suite<checked<T>, T::params::static_thread_count> {
+  static constexpr unsigned threads = T::params::static_thread_count;
+  T model;
+  int started[threads] = {};  // plain bookkeeping of the harness, not model data
+  int finished[threads] = {};
+
+  void before() { model.before(); }
+  void invariant() { model.invariant(); }
+  void thread(unsigned index) {
+    if (started[index]++ != 0) {
+      detail::raise_checker_error(
+          "checker error: Relacy ran thread %u's body a second time in one iteration", index);
+    }
+    model.thread(index);
+    ++finished[index];
+  }
+  void after() {
+    for (unsigned i = 0; i < threads; ++i) {
+      if (finished[i] != 1) {
+        detail::raise_checker_error("checker error: an iteration ended with thread %u unfinished",
+                                    i);
+      }
+    }
+    model.after();
+  }
+};
+
+// rl::simulate of model T under checked<T>; clears checker_error() first.
+// Returns false on a failure or a checker error (see checker_error().raised).
+template <class T>
+bool simulate(rl::test_params& params) {
+  checker_error() = checker_error_state{};
+  return rl::simulate<checked<T>>(params);
+}
 
 }  // namespace vsem::model
 
