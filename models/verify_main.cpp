@@ -5,20 +5,30 @@
 // selected run met its expectation (a model passed; a mutant was caught with
 // the expected failure and a trace naming the mutated line of impl/).
 #include <fnmatch.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <streambuf>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "isolate.hpp"
 #include "registry.hpp"
+#include "schedule.hpp"
 #include "text_util.hpp"
 #include "trace.hpp"
 
@@ -63,22 +73,34 @@ void usage(std::FILE* f) {
       "                       then select mutations); prints per mutant the run that\n"
       "                       killed it, the failure, trace length, fewest preemptions\n"
       "  --order-sensitivity  weaken each atomic call site of impl/ one step at a time and\n"
-      "                       report which orderings a model shows needed\n"
+      "                       report which orderings a model shows needed; each site is\n"
+      "                       tried against the model runs that reach it, except (without\n"
+      "                       --deep) the runs models/registry.hpp lists as slow (searches\n"
+      "                       of more than ~3 s): a fixed set, not a timing\n"
       "  --replay FILE        re-run a saved failing schedule (<out>/<run>.schedule) and\n"
-      "                       print its trace\n"
+      "                       print its trace (status 0 it failed again, 1 it did not,\n"
+      "                       2 FILE is no valid schedule of a registered run)\n"
       "  --scheduler S        override the search: full | bound | random\n"
-      "  --bound K            context bound for --scheduler bound (default 2)\n"
-      "  --iterations N       iterations for --scheduler random (default 100000)\n"
-      "  --offset N           start the random scheduler at iteration N\n"
+      "  --bound K            context bound for --scheduler bound (default 2; 0..64)\n"
+      "  --iterations N       iterations for --scheduler random (default 100000;\n"
+      "                       1..1000000000000)\n"
+      "  --offset N           start the random scheduler at iteration N (0..1000000000000)\n"
       "  --spurious on|off    override spurious futex wakeups\n"
       "  --out DIR            where traces go (default verify-results)\n"
       "  --junit FILE         write JUnit XML\n"
       "  --json FILE          write a JSON report\n"
       "  --shard I/N          run only the I-th (0-based) of N parts of the selection\n"
+      "                       (0 <= I < N <= 10000)\n"
       "  --no-progress        no progress lines\n"
       "  -h, --help           this text\n",
       f);
 }
+
+// The ranges usage() states.
+static_assert(vsem::verify::max_bound == 64 && vsem::verify::max_iterations == 1'000'000'000'000 &&
+                  vsem::verify::max_offset == 1'000'000'000'000 &&
+                  vsem::verify::max_shards == 10'000,
+              "update the ranges in usage()");
 
 bool parse(int argc, char** argv, cli& c) {
   for (int i = 1; i < argc; ++i) {
@@ -89,6 +111,17 @@ bool parse(int argc, char** argv, cli& c) {
         std::exit(2);
       }
       return argv[++i];
+    };
+    // A numeric option's value: digits only, in [lo, hi]; anything else ends
+    // the program with status 2 and the accepted range.
+    auto number = [&](const char* what, std::uint64_t lo, std::uint64_t hi) -> std::uint64_t {
+      std::string error;
+      const auto v = vsem::verify::parse_number(value(what), lo, hi, error);
+      if (!v) {
+        std::fprintf(stderr, "vsem-verify: %s: %s\n", what, error.c_str());
+        std::exit(2);
+      }
+      return *v;
     };
     if (a == "list" && i == 1) {
       c.list = true;
@@ -116,17 +149,17 @@ bool parse(int argc, char** argv, cli& c) {
         return false;
       }
     } else if (a == "--bound") {
-      c.how.bound = static_cast<unsigned>(std::stoul(value("--bound")));
+      c.how.bound = static_cast<unsigned>(number("--bound", 0, vsem::verify::max_bound));
       c.have_bound = true;
     } else if (a == "--iterations") {
-      c.how.iterations = std::stoul(value("--iterations"));
+      c.how.iterations = number("--iterations", 1, vsem::verify::max_iterations);
       c.have_iterations = true;
     } else if (a == "--offset") {
-      c.offset = std::stoul(value("--offset"));
+      c.offset = number("--offset", 0, vsem::verify::max_offset);
     } else if (a == "--spurious") {
       const std::string s = value("--spurious");
       if (s != "on" && s != "off") {
-        std::fprintf(stderr, "vsem-verify: --spurious takes on or off\n");
+        std::fprintf(stderr, "vsem-verify: --spurious: expected on or off, got '%s'\n", s.c_str());
         return false;
       }
       c.how.spurious_wakeups = s == "on";
@@ -139,13 +172,24 @@ bool parse(int argc, char** argv, cli& c) {
       c.json = value("--json");
     } else if (a == "--shard") {
       const std::string s = value("--shard");
-      unsigned i1 = 0, n1 = 0;
-      if (std::sscanf(s.c_str(), "%u/%u", &i1, &n1) != 2 || n1 == 0 || i1 >= n1) {
-        std::fprintf(stderr, "vsem-verify: --shard takes I/N with 0 <= I < N\n");
+      const std::size_t slash = s.find('/');
+      std::string error;
+      const auto n1 = slash == std::string::npos
+                          ? std::nullopt
+                          : vsem::verify::parse_number(std::string_view(s).substr(slash + 1), 1,
+                                                       vsem::verify::max_shards, error);
+      const auto i1 =
+          n1 ? vsem::verify::parse_number(std::string_view(s).substr(0, slash), 0, *n1 - 1, error)
+             : std::nullopt;
+      if (!i1) {
+        std::fprintf(stderr,
+                     "vsem-verify: --shard: expected I/N, whole numbers with 0 <= I < N <= %llu, "
+                     "got '%s'\n",
+                     static_cast<unsigned long long>(vsem::verify::max_shards), s.c_str());
         return false;
       }
-      c.shard_index = i1;
-      c.shard_count = n1;
+      c.shard_index = static_cast<unsigned>(*i1);
+      c.shard_count = static_cast<unsigned>(*n1);
     } else if (a == "--order-sensitivity") {
       c.order_sensitivity = true;
     } else if (a == "--replay") {
@@ -153,8 +197,8 @@ bool parse(int argc, char** argv, cli& c) {
     } else if (a == "--no-progress") {
       c.quiet_progress = true;
     } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "vsem-verify: unknown option '%s'\n", a.c_str());
-      usage(stderr);
+      std::fprintf(stderr, "vsem-verify: unknown option '%s' (vsem-verify --help lists them)\n",
+                   a.c_str());
       return false;
     } else {
       c.globs.push_back(a);
@@ -174,6 +218,15 @@ std::string describe(const search& s) {
   }
   return "?";
 }
+
+// Set in the replay's child process only: the iteration the replay is about.
+// A progress line from Relacy beyond it means the saved iteration passed and
+// Relacy went on searching; the child then stops (see replay()).
+std::uint64_t replay_stop_past = UINT64_MAX;
+constexpr int replay_went_on = 64;  // the child's exit status then
+// A replay runs one execution, or a few thousand when the saved one passes
+// (see above): seconds at most. Beyond this, the child is stopped.
+constexpr unsigned replay_time_limit = 300;
 
 // Receives Relacy's "P% (i/total)" progress lines and prints at most one line
 // every 5 seconds. No heap use: Relacy writes to it from inside a simulation.
@@ -197,6 +250,7 @@ class progress_buf : public std::streambuf {
   void on_line() {
     unsigned long pct = 0, iter = 0, total = 0;
     if (std::sscanf(line_, "%lu%% (%lu/%lu)", &pct, &iter, &total) != 3) return;
+    if (iter > replay_stop_past) _exit(replay_went_on);
     const auto now = clock_type::now();
     if (quiet_ || now - last_ < std::chrono::seconds(5)) return;
     last_ = now;
@@ -278,6 +332,9 @@ struct attempt {
   unsigned long iterations = 0;
   double seconds = 0;
   std::string final_state;
+  bool checker_error = false;  // the verdict means nothing (see models/isolate.hpp)
+  std::string checker_what;
+  int timed_waiters = 0;  // most threads in timed waits in one iteration
 };
 
 attempt simulate_once(const run& r, const search& how, vsem::mutation m,
@@ -317,13 +374,39 @@ attempt simulate_once(const run& r, const search& how, vsem::mutation m,
   }
 
   const auto t0 = clock_type::now();
-  r.simulate(p);
+  // In a child process: a crash of Relacy itself is a checker error of this
+  // run, not the end of the runner (models/isolate.hpp).
+  const vsem::verify::isolated iso = vsem::verify::run_isolated(
+      [&](vsem::verify::child_outcome& o, std::string& state) {
+        vsem::model::world::timed_waits() = {};
+        r.simulate(p);
+        o.result = static_cast<int>(p.test_result);
+        o.iterations = p.stop_iteration;
+        o.checker = vsem::model::checker_error();
+        o.timed_waiters = vsem::model::world::timed_waits().most_threads;
+        o.sites = vsem::model::reached_sites();
+        state = p.final_state;
+        trace.flush();  // the child leaves with _exit(): nothing is flushed for it
+      },
+      trace_path + ".checker.txt");
   attempt a;
   a.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
   opt = vsem::model::options{};
-  a.result = p.test_result;
-  a.iterations = p.stop_iteration;
-  a.final_state = p.final_state;
+  if (iso.crashed) {
+    a.checker_error = true;
+    a.checker_what = iso.crash;
+    a.result = rl::test_result_user_assert_failed;
+    return a;
+  }
+  vsem::model::reached_sites() = iso.outcome.sites;
+  a.result = static_cast<rl::test_result_e>(iso.outcome.result);
+  a.iterations = iso.outcome.iterations;
+  a.final_state = iso.final_state;
+  a.timed_waiters = iso.outcome.timed_waiters;
+  if (iso.outcome.checker.raised) {
+    a.checker_error = true;
+    a.checker_what = iso.outcome.checker.what;
+  }
   return a;
 }
 
@@ -338,9 +421,9 @@ int history_length(const std::string& trace_path) {
   return -1;
 }
 
-// Writes the file that `vsem-verify --replay` reads.
+// Writes the file that `vsem-verify --replay` reads (format: models/schedule.hpp).
 void write_schedule(const std::string& path, const run& r, const search& how, vsem::mutation m,
-                    const std::string& state) {
+                    const std::string& state, unsigned long offset) {
   std::ofstream f(path);
   f << "# vsem-verify schedule: replay with `vsem-verify --replay " << path << "`\n"
     << "run " << r.name << "\n"
@@ -348,8 +431,13 @@ void write_schedule(const std::string& path, const run& r, const search& how, vs
     << (how.kind == search_kind::full    ? "full"
         : how.kind == search_kind::bound ? "bound"
                                          : "random")
-    << " " << (how.kind == search_kind::bound ? how.bound : how.iterations) << "\n"
-    << "spurious " << (how.spurious_wakeups ? 1 : 0) << "\n"
+    << " "
+    << (how.kind == search_kind::full    ? 0UL
+        : how.kind == search_kind::bound ? how.bound
+                                         : how.iterations)
+    << "\n";
+  if (how.kind == search_kind::random) f << "offset " << offset << "\n";
+  f << "spurious " << (how.spurious_wakeups ? 1 : 0) << "\n"
     << "spin " << how.spin_limit << "\n"
     << "mutant " << vsem::name(m) << "\n"
     << "state " << state << "\n";
@@ -377,7 +465,8 @@ int fewest_preemptions(const run& r, const search& how, vsem::mutation m,
     search b = how;
     b.kind = search_kind::bound;
     b.bound = static_cast<unsigned>(k);
-    if (simulate_once(r, b, m, trace_path, true, 0).result != rl::test_result_success) return k;
+    const attempt a = simulate_once(r, b, m, trace_path, true, 0);
+    if (a.result != rl::test_result_success && !a.checker_error) return k;
   }
   std::remove(trace_path.c_str());
   return -1;
@@ -406,6 +495,24 @@ outcome execute(const run& r, const cli& c) {
   o.iterations = a.iterations;
   o.final_state = a.final_state;
   const bool failed = a.result != rl::test_result_success;
+
+  if (a.checker_error) {
+    // Neither PASS nor FAIL: the checker did not run the model as written.
+    o.ok = false;
+    o.verdict = "CHECKER ERROR";
+    o.detail = a.checker_what;
+    o.trace = trace_path;
+    return o;
+  }
+  if (a.timed_waiters >= 2 && o.how.kind != search_kind::random) {
+    std::fprintf(stderr,
+                 "vsem-verify: note: %s: %d threads made timed waits in one iteration; a %s "
+                 "search does not bound when each times out (each multiplies the search), and "
+                 "Relacy's fair schedulers break when two of them are blocked with nothing "
+                 "else runnable (a checker error). Prefer --scheduler random for such models.\n",
+                 r.name.c_str(), a.timed_waiters,
+                 o.how.kind == search_kind::full ? "full" : "context-bound");
+  }
 
   if (r.mutant == vsem::mutation::none) {
     o.ok = !failed;
@@ -436,66 +543,210 @@ outcome execute(const run& r, const cli& c) {
     o.trace = trace_path;
     o.summary = structure_trace(trace_path);
     write_schedule(c.out_dir + "/" + sanitize(r.name) + ".schedule", r, o.how, r.mutant,
-                   a.final_state);
+                   a.final_state, c.offset);
   } else {
     std::remove(trace_path.c_str());
   }
   return o;
 }
 
-// `vsem-verify --replay FILE`: re-runs the saved schedule and prints its trace.
-int replay(const std::string& file, const cli& c) {
-  std::ifstream in(file);
-  if (!in) {
-    std::fprintf(stderr, "vsem-verify: cannot read %s\n", file.c_str());
-    return 2;
-  }
-  std::string line, name, kind, mutant = "none", state;
-  unsigned long param = 0;
-  search how;
-  while (std::getline(in, line)) {
-    std::istringstream ls(line);
-    std::string key;
-    ls >> key;
-    if (key == "run")
-      ls >> name;
-    else if (key == "search")
-      ls >> kind >> param;
-    else if (key == "spurious")
-      ls >> how.spurious_wakeups;
-    else if (key == "spin")
-      ls >> how.spin_limit;
-    else if (key == "mutant")
-      ls >> mutant;
-    else if (key == "state")
-      std::getline(ls >> std::ws, state);
-  }
-  const run* r = nullptr;
+// The registered run called `name`, or nullptr.
+const run* registered_run(std::string_view name) {
   for (const run& x : vsem::verify::registry()) {
-    if (x.name == name) r = &x;
+    if (x.name == name) return &x;
   }
-  if (r == nullptr || state.empty()) {
-    std::fprintf(stderr, "vsem-verify: %s: no such run '%s' or no state\n", file.c_str(),
-                 name.c_str());
+  return nullptr;
+}
+
+std::optional<vsem::mutation> mutation_named(std::string_view name) {
+  for (int i = 0; i < static_cast<int>(vsem::mutation::count_); ++i) {
+    const auto m = static_cast<vsem::mutation>(i);
+    if (name == vsem::name(m)) return m;
+  }
+  return std::nullopt;
+}
+
+// The run a schedule names: a registered run, or "mutant/<mutation>@<run>",
+// the name `--mutants` gives a mutation tried on a model run that is not one
+// of its designated runs.
+const run* schedule_run(std::string_view name, vsem::mutation& m) {
+  if (const run* r = registered_run(name)) {
+    m = r->mutant;
+    return r;
+  }
+  constexpr std::string_view prefix = "mutant/";
+  const std::size_t at = name.find('@');
+  if (name.substr(0, prefix.size()) != prefix || at == std::string_view::npos) return nullptr;
+  const auto mm = mutation_named(name.substr(prefix.size(), at - prefix.size()));
+  const run* r = registered_run(name.substr(at + 1));
+  if (!mm || *mm == vsem::mutation::none || r == nullptr || r->mutant != vsem::mutation::none) {
+    return nullptr;
+  }
+  m = *mm;
+  return r;
+}
+
+// `vsem-verify --replay FILE`: re-runs the saved schedule and prints its trace.
+// The file is checked first against the run it names (models/schedule.cpp);
+// what cannot be checked without running the model (do the saved decisions fit
+// the choices this run meets?) shows when replaying: Relacy (built with
+// RL_DO_ASSERT=1) stops with an internal assertion at the first decision that
+// does not fit, and without its checks it could crash. The replay therefore
+// runs in a child process, and an internal assertion, a checker error or a
+// crash is reported as a state that does not belong to the run. Exit status:
+// 0 the saved failure happened again, 1 it did not, 2 the file is not a
+// schedule of a registered run.
+int replay(const std::string& file, const cli& c) {
+  const auto fail = [&](std::size_t line, const std::string& what) {
+    std::fprintf(stderr, "vsem-verify: %s:%zu: %s\n", file.c_str(), line, what.c_str());
+    return 2;
+  };
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    std::fprintf(stderr, "vsem-verify: %s: cannot read: %s\n", file.c_str(), std::strerror(errno));
     return 2;
   }
-  how.kind = kind == "bound"    ? search_kind::bound
-             : kind == "random" ? search_kind::random
-                                : search_kind::full;
-  how.bound = static_cast<unsigned>(param);
-  how.iterations = param;
-  vsem::mutation m = vsem::mutation::none;
-  for (int i = 0; i < static_cast<int>(vsem::mutation::count_); ++i) {
-    if (mutant == vsem::name(static_cast<vsem::mutation>(i))) m = static_cast<vsem::mutation>(i);
+  if (!S_ISREG(st.st_mode)) {
+    std::fprintf(stderr, "vsem-verify: %s: not a regular file\n", file.c_str());
+    return 2;
   }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "vsem-verify: %s: cannot read\n", file.c_str());
+    return 2;
+  }
+  std::string text(vsem::verify::max_schedule_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+
+  vsem::verify::schedule_context ctx;
+  ctx.find_run = [](std::string_view name) -> std::optional<vsem::verify::run_facts> {
+    vsem::mutation m = vsem::mutation::none;
+    const run* r = schedule_run(name, m);
+    if (r == nullptr) return std::nullopt;
+    return vsem::verify::run_facts{r->threads, vsem::name(m)};
+  };
+  for (int i = 0; i < static_cast<int>(vsem::mutation::count_); ++i) {
+    ctx.mutations.emplace_back(vsem::name(static_cast<vsem::mutation>(i)));
+  }
+  const auto read = vsem::verify::read_schedule(text, ctx);
+  if (!read.value) return fail(read.error.line, read.error.message);
+  const vsem::verify::schedule& s = *read.value;
+
+  vsem::mutation own = vsem::mutation::none;
+  const run* r = schedule_run(s.run, own);
+  const vsem::mutation m = *mutation_named(s.mutant);
+  search how;
+  how.kind = s.kind == vsem::verify::schedule_search::full    ? search_kind::full
+             : s.kind == vsem::verify::schedule_search::bound ? search_kind::bound
+                                                              : search_kind::random;
+  how.bound = static_cast<unsigned>(s.bound);
+  how.iterations = 1;  // random: the saved iteration alone (offset = the iteration)
+  how.spurious_wakeups = s.spurious;
+  how.spin_limit = s.spin;
+
   make_dirs(c.out_dir);
-  const std::string trace_path = c.out_dir + "/" + sanitize(name) + ".replay.txt";
-  const attempt a = simulate_once(*r, how, m, trace_path, true, 0, state);
-  std::printf("replay of %s (mutant %s, schedule %s): %s\n", name.c_str(), mutant.c_str(),
-              state.c_str(), rl::test_result_str(a.result));
+  const std::string trace_path = c.out_dir + "/" + sanitize(s.run) + ".replay.txt";
+  // Relacy prints its internal assertions on stdout: the child's goes here.
+  const std::string capture_path = trace_path + ".checker.txt";
+  struct report {
+    int result = 0;
+    std::uint64_t stop_iteration = 0;
+    bool checker_error = false;
+    char checker_what[400] = {};
+  } rep;
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    std::fprintf(stderr, "vsem-verify: pipe: %s\n", std::strerror(errno));
+    return 2;
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    std::fprintf(stderr, "vsem-verify: fork: %s\n", std::strerror(errno));
+    return 2;
+  }
+  if (child == 0) {
+    ::close(fds[0]);
+    vsem::verify::already_isolated() = true;  // simulate here, under this alarm
+    const rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);  // a crash here is an expected outcome, not a bug
+    ::alarm(replay_time_limit);
+    if (std::FILE* out = std::freopen(capture_path.c_str(), "w", stdout)) (void)out;
+    replay_stop_past = s.iteration;
+    const attempt a = simulate_once(*r, how, m, trace_path, true,
+                                    static_cast<unsigned long>(s.iteration), s.state);
+    rep.result = static_cast<int>(a.result);
+    rep.stop_iteration = a.iterations;
+    rep.checker_error = a.checker_error;
+    std::snprintf(rep.checker_what, sizeof rep.checker_what, "%s", a.checker_what.c_str());
+    const bool ok = ::write(fds[1], &rep, sizeof rep) == static_cast<ssize_t>(sizeof rep);
+    _exit(ok ? 0 : 1);
+  }
+  ::close(fds[1]);
+  const bool got = ::read(fds[0], &rep, sizeof rep) == static_cast<ssize_t>(sizeof rep);
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  const std::string relacy_assert = vsem::verify::detail::relacy_assert_line(capture_path);
+  std::remove(capture_path.c_str());
+  if (!relacy_assert.empty() || (got && rep.checker_error)) {
+    std::remove(trace_path.c_str());
+    return fail(s.state_line,
+                "the state does not belong to run '" + s.run +
+                    "': its decisions do not fit the choices this run makes (" +
+                    (relacy_assert.empty() ? std::string(rep.checker_what) : relacy_assert) + ")");
+  }
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+    std::remove(trace_path.c_str());
+    return fail(s.state_line, "replaying the state of run '" + s.run + "' did not end within " +
+                                  std::to_string(replay_time_limit) +
+                                  " s (its decisions do not fit the choices this run makes?)");
+  }
+  if (WIFSIGNALED(status)) {
+    std::remove(trace_path.c_str());
+    return fail(s.state_line, "the state does not belong to run '" + s.run +
+                                  "': its decisions do not fit the choices this run makes "
+                                  "(replaying it crashed Relacy: " +
+                                  strsignal(WTERMSIG(status)) + ")");
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == replay_went_on) {
+    std::printf(
+        "%s: the saved iteration %llu does not fail (fixed since, or the state was not "
+        "recorded for this run); trace not kept\n",
+        s.run.c_str(), static_cast<unsigned long long>(s.iteration));
+    std::remove(trace_path.c_str());
+    return 1;
+  }
+  if (!got || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "vsem-verify: %s: the replay process failed (status %d)\n", file.c_str(),
+                 status);
+    return 2;
+  }
+  const auto result = static_cast<rl::test_result_e>(rep.result);
+  std::printf("replay of %s (mutant %s, schedule %s): %s\n", s.run.c_str(), s.mutant.c_str(),
+              s.state.c_str(), rl::test_result_str(result));
+  if (result == rl::test_result_success) {
+    std::printf(
+        "the saved iteration %llu does not fail (fixed since, or the state was not "
+        "recorded for this run)\n",
+        static_cast<unsigned long long>(s.iteration));
+    std::remove(trace_path.c_str());
+    return 1;
+  }
   std::fputs(slurp(trace_path).c_str(), stdout);
   std::printf("trace saved to %s\n", trace_path.c_str());
-  return a.result == rl::test_result_success ? 1 : 0;
+  if (rep.stop_iteration != s.iteration) {
+    std::printf(
+        "note: the saved iteration %llu passed; this failure is Relacy's search going on, "
+        "at iteration %llu\n",
+        static_cast<unsigned long long>(s.iteration),
+        static_cast<unsigned long long>(rep.stop_iteration));
+    return 1;
+  }
+  return 0;
 }
 
 // `vsem-verify --mutants`: every mutation of the catalogue against the suite.
@@ -533,7 +784,11 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
         const std::string trace_path = c.out_dir + "/" + sanitize(probe.name) + ".trace.txt";
         const search how = effective_search(*r, c);
         const attempt a = simulate_once(probe, how, m, trace_path, true, c.offset);
-        if (a.result == rl::test_result_success) {
+        if (a.checker_error) {
+          std::fprintf(stderr, "vsem-verify: %s: CHECKER ERROR (%s); not counted as a kill\n",
+                       probe.name.c_str(), a.checker_what.c_str());
+        }
+        if (a.result == rl::test_result_success || a.checker_error) {
           std::remove(trace_path.c_str());
           continue;
         }
@@ -548,7 +803,7 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
         o.trace = trace_path;
         o.detail = rl::test_result_str(a.result);
         write_schedule(c.out_dir + "/" + sanitize(probe.name) + ".schedule", probe, how, m,
-                       a.final_state);
+                       a.final_state, c.offset);
         killed = o;
         break;
       }
@@ -698,16 +953,45 @@ std::string site_argument(const std::string& file, unsigned line) {
 // "needed" when a model then fails. Sites the models never reach are listed as
 // uncovered. Returns the number of sites that fail the check (uncovered, or
 // neither shown needed nor argued for by a comment).
+//
+// Which runs: a baseline pass runs every selected model run once, recording
+// the sites it reaches. The weakened runs of the CI pass (without --deep) then
+// use only the runs not listed as slow in models/registry.hpp
+// (order_ci_pass_skips(): searches of more than about 3 s); --deep uses them
+// all. For each site the runs are tried in the order of the number of
+// executions their baseline search made (deterministic, so the order is too),
+// fewest first, until one fails. Nothing here depends on how long a run took,
+// so the verdicts do not depend on the load of the machine.
 int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
   struct site_runs {
     vsem::model::site s;
-    std::vector<std::pair<double, const run*>> runs;  // baseline seconds, run
+    std::vector<std::pair<unsigned long, const run*>> runs;  // baseline executions, run
+  };
+  int bad = 0;
+  const auto& skips = vsem::verify::order_ci_pass_skips();
+  for (const std::string& name : skips) {
+    if (registered_run(name) == nullptr) {
+      std::printf("models/registry.hpp: order_ci_pass_skips() names '%s', which is no run\n",
+                  name.c_str());
+      ++bad;
+    }
+  }
+  const auto in_pass = [&](const run* r) {
+    return c.deep || std::find(skips.begin(), skips.end(), r->name) == skips.end();
   };
   std::vector<site_runs> sites;
   vsem::model::options rec;
   rec.record_sites_under = "/impl/vsem/";
   make_dirs(c.out_dir);
-  std::printf("order sensitivity: baseline pass over %zu model runs\n", models.size());
+  std::string left_out;
+  for (const run* r : models) {
+    if (!in_pass(r)) left_out += (left_out.empty() ? "" : ", ") + r->name;
+  }
+  std::printf(
+      "order sensitivity: baseline pass over %zu model runs; %s\n", models.size(),
+      left_out.empty()
+          ? "weakened sites are tried against all of them"
+          : ("left out of the weakened runs as slow (models/registry.hpp): " + left_out).c_str());
   for (const run* r : models) {
     vsem::model::clear_reached_sites();
     const std::string tp = c.out_dir + "/order_baseline.trace.txt";
@@ -722,7 +1006,7 @@ int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
         sites.push_back({t.sites[i], {}});
         it = sites.end() - 1;
       }
-      it->runs.push_back({a.seconds, r});
+      if (in_pass(r)) it->runs.push_back({a.iterations, r});
     }
     std::remove(tp.c_str());
   }
@@ -731,14 +1015,12 @@ int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
     const int f = std::strcmp(a.s.file, b.s.file);
     return f != 0 ? f < 0 : a.s.line < b.s.line;
   });
-  const double per_run_limit = c.deep ? 1e9 : 3.0;  // CI: only runs that took <= 3 s
   std::printf("%-32s %-5s %-8s %-8s %-16s %s\n", "SITE", "OP", "ORDER", "WEAKER", "VERDICT",
               "MODEL (what fails) / ARGUMENT (the comment at the site)");
-  int bad = 0;
   std::vector<std::string> reached;
   for (auto& sr : sites) {
-    std::sort(sr.runs.begin(), sr.runs.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(sr.runs.begin(), sr.runs.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     const std::string file = sr.s.file;
     const std::string shown =
         file.substr(file.find("/impl/vsem/") + 1) + ":" + std::to_string(sr.s.line);
@@ -757,12 +1039,16 @@ int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
       weak.weaken_line = sr.s.line;
       weak.weaken_order = w;
       std::string verdict = "not shown needed", evidence = arg;
-      for (const auto& [secs, r] : sr.runs) {
-        if (secs > per_run_limit) continue;
+      for (const auto& [executions, r] : sr.runs) {
         const std::string tp =
             c.out_dir + "/order_" + std::to_string(sr.s.line) + "_" + order_name(w) + ".trace.txt";
         const attempt a =
             simulate_once(*r, effective_search(*r, c), vsem::mutation::none, tp, true, 0, "", weak);
+        if (a.checker_error) {
+          verdict = "checker error";
+          evidence = r->name + ": " + a.checker_what;
+          break;
+        }
         if (a.result != rl::test_result_success) {
           verdict = "needed";
           evidence = r->name + ": " + structure_trace(tp);
@@ -770,7 +1056,7 @@ int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
         }
         std::remove(tp.c_str());
       }
-      if (verdict != "needed" && arg.empty()) ++bad;
+      if ((verdict != "needed" && arg.empty()) || verdict == "checker error") ++bad;
       std::printf("%-32s %-5s %-8s %-8s %-16s %s\n", shown.c_str(), sr.s.operation,
                   order_name(sr.s.order), order_name(w), verdict.c_str(), evidence.c_str());
     }
@@ -799,7 +1085,7 @@ int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
   }
   std::printf("\n%zu sites reached; %d site(s) uncovered or without a verdict or argument%s\n",
               sites.size(), bad,
-              c.deep ? "" : " (CI pass: runs longer than 3 s skipped; --deep runs all)");
+              c.deep ? "" : " (CI pass: the runs listed as slow skipped; --deep runs all)");
   return bad;
 }
 
@@ -908,6 +1194,14 @@ int main(int argc, char** argv) {
   }
   std::printf("\nsummary: %d/%d model runs passed, %d/%d mutants caught, %.1f s\n", passed, models,
               caught, mutants, total);
+  int checker_errors = 0;
+  for (const auto& o : results) checker_errors += o.verdict == "CHECKER ERROR";
+  if (checker_errors > 0) {
+    std::printf(
+        "%d run(s) ended in a CHECKER ERROR: Relacy did not run the model as written, so "
+        "those verdicts mean nothing (see the line of each run)\n",
+        checker_errors);
+  }
   std::printf("%d passed, %d failed\n", static_cast<int>(results.size()) - bad, bad);
   if (!c.junit.empty()) write_junit(c.junit, results, total);
   if (!c.json.empty()) write_json(c.json, results, total);

@@ -44,8 +44,11 @@
 //     channel.
 // Seeing is_closed() == true is not enough: it turns true at the start of
 // close(). Every other call must have returned, which the destroying thread
-// knows by synchronising with its thread (join, or a handshake); a push that
-// returned `closed`, a pop, or a second close() still running is a violation.
+// knows by synchronising with its thread (join, or a handshake): a push on its
+// way to return `closed`, another pop, or a second close() call still running
+// is a violation. Any thread may destroy the channel under these rules; after
+// close() returns, its caller (or a thread synchronised with that return) may
+// destroy the channel once every other call has returned.
 // How it holds: close() counts itself as a producer in flight, and the last
 // one out of {producers in flight, close()} closes `items_` as its last
 // access (pushes that arrive after that one cannot become a second "last one

@@ -622,14 +622,63 @@ std::string function_name(std::string_view pretty) {
   return std::string(v);
 }
 
-std::string display_path(std::string_view file) {
-  constexpr std::string_view root = "/work/main/";
-  if (const std::size_t r = file.find(root); r != std::string_view::npos) {
-    return std::string(file.substr(r + root.size()));
+namespace {
+
+// The top-level directories of vsem's source tree that model traces name.
+constexpr std::string_view source_dirs[] = {"impl/", "models/", "tests/", "examples/", "bench/"};
+
+bool starts_with_source_dir(std::string_view rest) {
+  for (const auto d : source_dirs) {
+    if (rest.starts_with(d)) return true;
   }
-  constexpr std::string_view markers[] = {"impl/", "models/", "tests/", "examples/", "bench/"};
+  return false;
+}
+
+// Does `file` have a component that is one of source_dirs?
+bool names_source_dir(std::string_view file) {
+  for (std::size_t p = 0;;) {
+    if (starts_with_source_dir(file.substr(p))) return true;
+    const std::size_t slash = file.find('/', p);
+    if (slash == std::string_view::npos) return false;
+    p = slash + 1;
+  }
+}
+
+}  // namespace
+
+std::string source_root(const std::vector<std::string_view>& files) {
+  std::optional<std::string_view> common;  // longest common prefix, whole directories
+  std::vector<std::string_view> sources;
+  for (const auto f : files) {
+    if (!names_source_dir(f)) continue;
+    sources.push_back(f);
+    const std::string_view dir = f.substr(0, f.rfind('/') + 1);
+    if (!common) {
+      common = dir;
+      continue;
+    }
+    std::size_t n = 0;
+    while (n < common->size() && n < dir.size() && (*common)[n] == dir[n]) ++n;
+    common = common->substr(0, common->substr(0, n).rfind('/') + 1);
+  }
+  if (!common) return {};
+  // Back up, a directory at a time, until every file continues with a source directory.
+  for (std::string_view root = *common;;) {
+    if (std::all_of(sources.begin(), sources.end(), [&](std::string_view f) {
+          return starts_with_source_dir(f.substr(root.size()));
+        })) {
+      return std::string(root);
+    }
+    if (root.empty()) return {};
+    root.remove_suffix(1);
+    root = root.substr(0, root.rfind('/') + 1);
+  }
+}
+
+std::string display_path(std::string_view file, std::string_view root) {
+  if (!root.empty() && file.starts_with(root)) return std::string(file.substr(root.size()));
   std::size_t best = std::string_view::npos;
-  for (const auto m : markers) {
+  for (const auto m : source_dirs) {
     for (std::size_t p = file.find(m); p != std::string_view::npos; p = file.find(m, p + 1)) {
       if (p == 0 || file[p - 1] == '/') {
         best = std::min(best, p);
@@ -726,6 +775,7 @@ class parser {
     header();
     history();
     thread_sections();
+    relative_paths();
     return std::move(t_);
   }
 
@@ -738,6 +788,15 @@ class parser {
   }
   [[noreturn]] void fail_at_end(const std::string& m) const {
     throw parse_error(in_.number() + (in_.at_end() ? 1 : 0), m);
+  }
+
+  // File names relative to the checkout the trace was made in: the common
+  // directory of its source files (see source_root()).
+  void relative_paths() {
+    std::vector<std::string_view> files;
+    for (const event& e : t_.events) files.push_back(e.raw_file);
+    const std::string root = source_root(files);
+    for (event& e : t_.events) e.file = display_path(e.raw_file, root);
   }
 
   void header() {
@@ -825,7 +884,6 @@ class parser {
     e.text = std::string(loc->text);
     e.function = std::string(loc->function);
     e.raw_file = std::string(loc->file);
-    e.file = display_path(loc->file);
     e.line = loc->line;
     e.source_line = in_.number();
     classify(e, loc->text);

@@ -112,7 +112,7 @@ struct event {
   std::string short_function;             // without return type and [with ...]
   std::string name;                       // bare name: "acquire_slow", "~counting_semaphore"
   std::string raw_file;                   // as printed
-  std::string file;                       // relative to the repository root when under it
+  std::string file;                       // relative to the checkout when under it (display_path)
   unsigned line = 0;
   std::size_t source_line = 0;  // 1-based line of the input where it was read
   bool internal = false;        // a Relacy marker or a frame in Relacy's own headers
@@ -166,10 +166,17 @@ trace parse_file(const std::string& path);
 std::string short_function(std::string_view pretty);
 // -> "acquire_slow"
 std::string function_name(std::string_view pretty);
-// "/work/main/impl/vsem/semaphore.hpp" -> "impl/vsem/semaphore.hpp": strips
-// everything up to and including "/work/main/", or else any prefix before
-// impl/, models/, tests/, examples/ or bench/.
-std::string display_path(std::string_view file);
+// The checkout a trace was made in, from the file names of its events: the
+// longest directory that all the files naming one of vsem's source
+// directories (impl/, models/, tests/, examples/, bench/) have in common and
+// continue from with that source directory. {"/src/v/impl/vsem/s.hpp",
+// "/src/v/models/m.cpp"} -> "/src/v/"; "" when no file names one.
+std::string source_root(const std::vector<std::string_view>& files);
+// A file name as shown: relative to `root` when under it
+// ("/src/v/tools/x.cpp", "/src/v/" -> "tools/x.cpp"), or else from the first
+// of vsem's source directories in it ("/home/u/vsem/models/m.cpp" ->
+// "models/m.cpp"), or else as it is.
+std::string display_path(std::string_view file, std::string_view root = {});
 // "file:line" of an event, with the display path ("?" when Relacy gave none).
 std::string location(const event& e);
 

@@ -752,7 +752,12 @@ TEST(Helpers, FunctionName) {
 
 TEST(Helpers, DisplayPath) {
   EXPECT_EQ(vt::display_path("/work/main/impl/vsem/semaphore.hpp"), "impl/vsem/semaphore.hpp");
-  EXPECT_EQ(vt::display_path("/work/main/tools/trace/x.cpp"), "tools/trace/x.cpp");
+  EXPECT_EQ(vt::display_path("/src/v/tools/trace/x.cpp", "/src/v/"), "tools/trace/x.cpp");
+  EXPECT_EQ(vt::display_path("/src/v/tools/trace/x.cpp"), "/src/v/tools/trace/x.cpp");
+  EXPECT_EQ(vt::display_path("/home/u/impl/v/impl/vsem/s.hpp", "/home/u/impl/v/"),
+            "impl/vsem/s.hpp");
+  EXPECT_EQ(vt::display_path("/usr/include/relacy/context.hpp", "/src/v/"),
+            "/usr/include/relacy/context.hpp");
   EXPECT_EQ(vt::display_path("/home/u/src/vsem/models/handoff_model.cpp"),
             "models/handoff_model.cpp");
   EXPECT_EQ(vt::display_path("/builds/x/tests/unit/a.cpp"), "tests/unit/a.cpp");
@@ -761,6 +766,37 @@ TEST(Helpers, DisplayPath) {
   EXPECT_EQ(vt::display_path("gen.cpp"), "gen.cpp");
   EXPECT_EQ(vt::display_path("/opt/reimpl/x.cpp"), "/opt/reimpl/x.cpp");
   EXPECT_EQ(vt::display_path(""), "");
+}
+
+TEST(Helpers, SourceRoot) {
+  using files = std::vector<std::string_view>;
+  EXPECT_EQ(vt::source_root(files{"/src/v/impl/vsem/semaphore.hpp", "/src/v/models/m.cpp",
+                                  "/usr/include/relacy/context.hpp"}),
+            "/src/v/");
+  // One source directory only: backs up to where it starts.
+  EXPECT_EQ(vt::source_root(files{"/src/v/impl/vsem/a.hpp", "/src/v/impl/vsem/b.hpp"}), "/src/v/");
+  // A checkout inside a directory that is itself called impl/.
+  EXPECT_EQ(vt::source_root(files{"/home/u/impl/v/impl/vsem/s.hpp", "/home/u/impl/v/models/m.cpp"}),
+            "/home/u/impl/v/");
+  EXPECT_EQ(vt::source_root(files{"/home/u/impl/v/impl/vsem/s.hpp"}), "/home/u/impl/v/");
+  EXPECT_EQ(vt::source_root(files{"impl/vsem/s.hpp", "models/m.cpp"}), "");
+  EXPECT_EQ(vt::source_root(files{"/usr/include/relacy/context.hpp", "gen.cpp"}), "");
+  EXPECT_EQ(vt::source_root(files{}), "");
+  // Two checkouts: no common root continues with a source directory in both.
+  EXPECT_EQ(vt::source_root(files{"/a/impl/x.hpp", "/b/models/y.cpp"}), "");
+}
+
+// File names are shown relative to the checkout the trace was made in, whatever
+// its path, files outside vsem's source directories included.
+TEST(Parse, PathsRelativeToTheTracesCheckout) {
+  const std::string t = replace_all(
+      replace_all(good, "/work/main/models/m.cpp(5)", "/ci/job 7/src/tools/helper.hpp(5)"),
+      "/work/main/", "/ci/job 7/src/");
+  const vt::trace p = vt::parse(t);
+  ASSERT_GE(p.events.size(), 2u);
+  EXPECT_EQ(p.events[0].file, "tools/helper.hpp");
+  EXPECT_EQ(p.events[0].raw_file, "/ci/job 7/src/tools/helper.hpp");
+  EXPECT_EQ(p.events[1].file, "models/m.cpp");
 }
 
 TEST(Helpers, InvalidUtf8BecomesReplacementCharacters) {
