@@ -7,10 +7,16 @@
 // specific failure (data race, deadlock, ...) for a mutant, i.e. the same
 // model with one named variation point of the algorithm switched on.
 //
-//   VSEM_MODEL_RUNS(handoff_model,
-//       vsem::verify::model_run("handoff", "release happens-before acquire", full_search()),
-//       vsem::verify::mutant_run(vsem::mutation::relaxed_release, "handoff",
-//                                rl::test_result_data_race, "state_.fetch_add("));
+//   using namespace vsem::verify;
+//   VSEM_REGISTER_RUNS(
+//       model_run<handoff>("handoff", "release happens-before acquire",
+//                          "1 releaser, 1 acquirer", full_search()),
+//       mutant_run<handoff>(vsem::mutation::relaxed_release, "handoff",
+//                           "a relaxed release races on the item", full_search(),
+//                           rl::test_result_data_race, "semaphore.hpp", "state_.fetch_add("))
+//
+// Each run is simulated as vsem::model::simulate<T> (checked: a thread body
+// run twice or left unfinished is a checker error, see model/platform.hpp).
 #pragma once
 
 #include <string>
