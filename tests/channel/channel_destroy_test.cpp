@@ -104,6 +104,7 @@ TEST(channel_destroy_on_closed, last_user_destroys_while_closer_closes) {
     auto* ch = new vsem::channel<int>(2);
     std::atomic<int> users{3};
     auto done_with = [&users](vsem::channel<int>* c) {
+      // acq_rel: the last user out has synchronised with the others' last calls.
       if (users.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
     };
     std::thread closer([ch] { ch->close(); });

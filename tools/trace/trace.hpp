@@ -174,7 +174,7 @@ std::string function_name(std::string_view pretty);
 std::string source_root(const std::vector<std::string_view>& files);
 // A file name as shown: relative to `root` when under it
 // ("/src/v/tools/x.cpp", "/src/v/" -> "tools/x.cpp"), or else from the first
-// of vsem's source directories in it ("/home/u/vsem/models/m.cpp" ->
+// of vsem's source directories in it ("/src/vsem/models/m.cpp" ->
 // "models/m.cpp"), or else as it is.
 std::string display_path(std::string_view file, std::string_view root = {});
 // "file:line" of an event, with the display path ("?" when Relacy gave none).

@@ -502,16 +502,16 @@ const std::string good =
     "iteration: 1\n"
     "\n"
     "execution history (3):\n"
-    "[0] 0: <0x10> store, value=1, in f, /work/main/models/m.cpp(5)\n"
-    "[1] 1: <0x10> load, value=0, in g, /work/main/models/m.cpp(9)\n"
-    "[2] 1: DATA RACE (data race detected), in g, /work/main/models/m.cpp(9)\n"
+    "[0] 0: <0x10> store, value=1, in f, /src/vsem/models/m.cpp(5)\n"
+    "[1] 1: <0x10> load, value=0, in g, /src/vsem/models/m.cpp(9)\n"
+    "[2] 1: DATA RACE (data race detected), in g, /src/vsem/models/m.cpp(9)\n"
     "\n"
     "thread 0:\n"
-    "[0] 0: <0x10> store, value=1, in f, /work/main/models/m.cpp(5)\n"
+    "[0] 0: <0x10> store, value=1, in f, /src/vsem/models/m.cpp(5)\n"
     "\n"
     "thread 1:\n"
-    "[1] 1: <0x10> load, value=0, in g, /work/main/models/m.cpp(9)\n"
-    "[2] 1: DATA RACE (data race detected), in g, /work/main/models/m.cpp(9)\n"
+    "[1] 1: <0x10> load, value=0, in g, /src/vsem/models/m.cpp(9)\n"
+    "[2] 1: DATA RACE (data race detected), in g, /src/vsem/models/m.cpp(9)\n"
     "\n";
 
 // Replaces the first occurrence (in the execution history).
@@ -593,7 +593,7 @@ TEST(Malformed, HugeLine) {
   EXPECT_EQ(error_line(huge), 1u);
   EXPECT_EQ(error_line(huge + "\n"), 1u);
   // a huge function name in an event line
-  const std::string g = replace(good, "in g, /work", "in " + std::string(70000, 'g') + ", /work");
+  const std::string g = replace(good, "in g, /src", "in " + std::string(70000, 'g') + ", /src");
   EXPECT_EQ(error_line(g), 7u);
   EXPECT_NE(error_text(g).find("bytes long"), std::string::npos);
 }
@@ -618,8 +618,8 @@ TEST(Malformed, StructureErrorsNameTheLine) {
   EXPECT_EQ(error_line(replace(good, "execution history (3):", "execution history (4):")), 9u);
   EXPECT_EQ(error_line(replace(good, "execution history (3):", "execution history (2):")), 8u);
   EXPECT_EQ(error_line(replace(good, "[1] 1: <0x10> load", "[5] 1: <0x10> load")), 7u);
-  EXPECT_EQ(error_line(replace(good, "in f, /work/main/models/m.cpp(5)\n",
-                               "in f /work/main/models/m.cpp(5)\n")),
+  EXPECT_EQ(error_line(replace(good, "in f, /src/vsem/models/m.cpp(5)\n",
+                               "in f /src/vsem/models/m.cpp(5)\n")),
             6u);
   EXPECT_EQ(error_line(replace(good, "m.cpp(5)\n", "m.cpp(5\n")), 6u);
   // thread sections
@@ -681,7 +681,7 @@ TEST(Events, Kinds) {
   EXPECT_TRUE(e[25].internal);
   EXPECT_EQ(e[23].file, "impl/vsem/semaphore.hpp");
   EXPECT_EQ(e[23].line, 291u);
-  EXPECT_EQ(e[23].raw_file, "/work/main/impl/vsem/semaphore.hpp");
+  EXPECT_TRUE(e[23].raw_file.ends_with("/impl/vsem/semaphore.hpp"));  // as recorded
   EXPECT_EQ(t.threads[0].state, vt::thread_state::finished);
   EXPECT_EQ(t.threads[2].state, vt::thread_state::blocked);
   EXPECT_EQ(t.test, "N12_GLOBAL__N_124libcxx_46357_two_waitersE");
@@ -751,14 +751,13 @@ TEST(Helpers, FunctionName) {
 }
 
 TEST(Helpers, DisplayPath) {
-  EXPECT_EQ(vt::display_path("/work/main/impl/vsem/semaphore.hpp"), "impl/vsem/semaphore.hpp");
+  EXPECT_EQ(vt::display_path("/src/vsem/impl/vsem/semaphore.hpp"), "impl/vsem/semaphore.hpp");
   EXPECT_EQ(vt::display_path("/src/v/tools/trace/x.cpp", "/src/v/"), "tools/trace/x.cpp");
   EXPECT_EQ(vt::display_path("/src/v/tools/trace/x.cpp"), "/src/v/tools/trace/x.cpp");
-  EXPECT_EQ(vt::display_path("/home/u/impl/v/impl/vsem/s.hpp", "/home/u/impl/v/"),
-            "impl/vsem/s.hpp");
+  EXPECT_EQ(vt::display_path("/src/u/impl/v/impl/vsem/s.hpp", "/src/u/impl/v/"), "impl/vsem/s.hpp");
   EXPECT_EQ(vt::display_path("/usr/include/relacy/context.hpp", "/src/v/"),
             "/usr/include/relacy/context.hpp");
-  EXPECT_EQ(vt::display_path("/home/u/src/vsem/models/handoff_model.cpp"),
+  EXPECT_EQ(vt::display_path("/src/u/src/vsem/models/handoff_model.cpp"),
             "models/handoff_model.cpp");
   EXPECT_EQ(vt::display_path("/builds/x/tests/unit/a.cpp"), "tests/unit/a.cpp");
   EXPECT_EQ(vt::display_path("/ci/examples/handoff.cpp"), "examples/handoff.cpp");
@@ -776,9 +775,9 @@ TEST(Helpers, SourceRoot) {
   // One source directory only: backs up to where it starts.
   EXPECT_EQ(vt::source_root(files{"/src/v/impl/vsem/a.hpp", "/src/v/impl/vsem/b.hpp"}), "/src/v/");
   // A checkout inside a directory that is itself called impl/.
-  EXPECT_EQ(vt::source_root(files{"/home/u/impl/v/impl/vsem/s.hpp", "/home/u/impl/v/models/m.cpp"}),
-            "/home/u/impl/v/");
-  EXPECT_EQ(vt::source_root(files{"/home/u/impl/v/impl/vsem/s.hpp"}), "/home/u/impl/v/");
+  EXPECT_EQ(vt::source_root(files{"/src/u/impl/v/impl/vsem/s.hpp", "/src/u/impl/v/models/m.cpp"}),
+            "/src/u/impl/v/");
+  EXPECT_EQ(vt::source_root(files{"/src/u/impl/v/impl/vsem/s.hpp"}), "/src/u/impl/v/");
   EXPECT_EQ(vt::source_root(files{"impl/vsem/s.hpp", "models/m.cpp"}), "");
   EXPECT_EQ(vt::source_root(files{"/usr/include/relacy/context.hpp", "gen.cpp"}), "");
   EXPECT_EQ(vt::source_root(files{}), "");
@@ -790,8 +789,8 @@ TEST(Helpers, SourceRoot) {
 // its path, files outside vsem's source directories included.
 TEST(Parse, PathsRelativeToTheTracesCheckout) {
   const std::string t = replace_all(
-      replace_all(good, "/work/main/models/m.cpp(5)", "/ci/job 7/src/tools/helper.hpp(5)"),
-      "/work/main/", "/ci/job 7/src/");
+      replace_all(good, "/src/vsem/models/m.cpp(5)", "/ci/job 7/src/tools/helper.hpp(5)"),
+      "/src/vsem/", "/ci/job 7/src/");
   const vt::trace p = vt::parse(t);
   ASSERT_GE(p.events.size(), 2u);
   EXPECT_EQ(p.events[0].file, "tools/helper.hpp");
