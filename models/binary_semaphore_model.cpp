@@ -9,7 +9,7 @@
 // stays blocked: every thread returns.
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

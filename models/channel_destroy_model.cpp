@@ -25,7 +25,7 @@
 
 #include <utility>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

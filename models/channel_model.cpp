@@ -17,7 +17,7 @@
 #include <string>
 #include <utility>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

@@ -15,7 +15,7 @@
 // it is repeated here with two releasers).
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

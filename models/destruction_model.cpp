@@ -10,7 +10,7 @@
 // it is).
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

@@ -7,7 +7,7 @@
 // (no lost wakeup: a sleeping consumer is always woken).
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

@@ -7,7 +7,7 @@
 // state word is back to 0).
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

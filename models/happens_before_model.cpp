@@ -19,7 +19,7 @@
 //     once both items of round 0 are acknowledged.
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

@@ -12,7 +12,7 @@
 // `empty` == capacity, `full` == 0 and no waiter is registered.
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

@@ -24,7 +24,7 @@
 // took and no waiter is registered.
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

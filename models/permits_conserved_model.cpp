@@ -14,7 +14,7 @@
 // interleaving ends and the check is not vacuous.
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

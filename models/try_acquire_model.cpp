@@ -13,7 +13,7 @@
 //     release(2) and two such observers, both must succeed.
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

@@ -6,7 +6,7 @@
 // Relacy reports any stranded waiter as a deadlock.
 #include <vsem/semaphore.hpp>
 
-#include "registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

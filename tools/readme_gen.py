@@ -165,7 +165,7 @@ def order_rows(path):
     if head is None:
         raise InputError(f"{path}: no order-sensitivity table (no line starting with 'SITE')")
     intro = [l for l in text[:head] if l.startswith("order sensitivity:")
-             or "order_ci_pass_skips()" in l]
+             or "VSEM_SKIP_IN_ORDER_PASS" in l]
     rows, tail = [], []
     for l in text[head + 1:]:
         m = ORDER_ROW.match(l)

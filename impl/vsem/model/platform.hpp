@@ -78,6 +78,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <type_traits>
 
 #include "../config.hpp"
@@ -560,9 +561,13 @@ struct checked : rl::test_suite<checked<T>, T::params::static_thread_count> {
 
 // rl::simulate of model T under checked<T>; clears checker_error() first.
 // Returns false on a failure or a checker error (see checker_error().raised).
+// Relacy's progress lines ("3% (65536/2000000)") go to standard error when
+// they would otherwise share the trace's stream (both are std::cout by
+// default), so a saved trace holds the trace only.
 template <class T>
 bool simulate(rl::test_params& params) {
   checker_error() = checker_error_state{};
+  if (params.progress_stream == params.output_stream) params.progress_stream = &std::cerr;
   return rl::simulate<checked<T>>(params);
 }
 

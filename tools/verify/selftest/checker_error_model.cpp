@@ -10,7 +10,7 @@
 
 #include <chrono>
 
-#include "../registry.hpp"
+#include <vsem/verify/registry.hpp>
 
 namespace {
 

@@ -1,4 +1,4 @@
-// models/isolate.hpp: runs one simulation in a child process, so that a crash
+// tools/verify/isolate.hpp: runs one simulation in a child process, so that a crash
 // of the checker itself becomes a verdict instead of killing the runner.
 //
 // Relacy stops at its internal assertions (models are built with
@@ -14,10 +14,13 @@
 // (site records point at string literals of the same binary).
 #pragma once
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -42,6 +45,7 @@ struct isolated {
   child_outcome outcome;
   std::string final_state;  // test_params::final_state
   bool crashed = false;     // the child did not report: a checker error
+  bool timed_out = false;   // the child was stopped at the time limit
   std::string crash;        // why, in one line
 };
 
@@ -57,16 +61,27 @@ inline bool write_all(int fd, const void* p, std::size_t n) {
   }
   return true;
 }
-inline std::string read_all(int fd) {
-  std::string out;
+// Reads fd to its end; with a limit, stops (returning false) when that many
+// seconds pass first.
+inline bool read_all(int fd, std::string& out, unsigned limit_seconds) {
   char buf[65536];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limit_seconds);
   for (;;) {
+    if (limit_seconds != 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            deadline - std::chrono::steady_clock::now())
+                            .count();
+      if (left <= 0) return false;
+      pollfd p{fd, POLLIN, 0};
+      const int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 60'000)));
+      if (n < 0 && errno != EINTR) return true;
+      if (n <= 0) continue;
+    }
     const ssize_t k = ::read(fd, buf, sizeof buf);
     if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) break;
+    if (k <= 0) return true;
     out.append(buf, static_cast<std::size_t>(k));
   }
-  return out;
 }
 // The first "RELACY INTERNAL ASSERT FAILED" line of a file, or "".
 inline std::string relacy_assert_line(const std::string& path) {
@@ -89,9 +104,11 @@ inline bool& already_isolated() noexcept {
 // Runs `simulate(state)` (which runs one Relacy simulation, fills a
 // child_outcome and stores the final state) in a child process. The child's
 // standard output (where Relacy prints internal assertions) goes to
-// `capture_path`, which is removed unless the child crashed.
+// `capture_path`, which is removed unless the child crashed. With a time
+// limit (seconds, 0 = none) a child still running then is killed and the
+// result says timed_out.
 template <class Simulate>
-isolated run_isolated(Simulate simulate, const std::string& capture_path) {
+isolated run_isolated(Simulate simulate, const std::string& capture_path, unsigned time_limit = 0) {
   isolated r;
   if (already_isolated()) {
     simulate(r.outcome, r.final_state);
@@ -128,7 +145,9 @@ isolated run_isolated(Simulate simulate, const std::string& capture_path) {
     ::_exit(ok ? 0 : 3);
   }
   ::close(fds[1]);
-  const std::string bytes = detail::read_all(fds[0]);
+  std::string bytes;
+  const bool in_time = detail::read_all(fds[0], bytes, time_limit);
+  if (!in_time) ::kill(child, SIGKILL);
   ::close(fds[0]);
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
@@ -142,6 +161,12 @@ isolated run_isolated(Simulate simulate, const std::string& capture_path) {
     std::memcpy(&r.outcome, bytes.data(), sizeof(child_outcome));
     r.final_state.assign(bytes.data() + head, n);
     std::remove(capture_path.c_str());
+    return r;
+  }
+  if (!in_time) {
+    std::remove(capture_path.c_str());
+    r.timed_out = true;
+    r.crash = "stopped after the time limit of " + std::to_string(time_limit) + " s";
     return r;
   }
   r.crashed = true;

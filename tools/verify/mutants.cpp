@@ -1,0 +1,96 @@
+// tools/verify/mutants.cpp: `--mutants`, the catalogue of vsem's variation points.
+#include <fnmatch.h>
+
+#include <cstdio>
+#include <string>
+
+#include "runner.hpp"
+
+namespace vsem::verify {
+
+// `vsem-verify --mutants`: every mutation of the catalogue against the suite.
+// A mutation is killed by its designated runs (registered mutant runs, which
+// also check the failure kind and the line the trace names); one without a
+// designated run is run against every selected model run until one fails.
+int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
+                     std::vector<outcome>& results) {
+  std::printf("%-30s %-44s %-24s %7s %7s %s\n", "MUTANT", "KILLED BY", "FAILURE", "EVENTS",
+              "FEWEST", "VERDICT");
+  int missed = 0;
+  for (int i = 1; i < static_cast<int>(vsem::mutation::count_); ++i) {
+    const auto m = static_cast<vsem::mutation>(i);
+    bool matched = c.globs.empty();
+    for (const auto& g : c.globs) matched = matched || fnmatch(g.c_str(), vsem::name(m), 0) == 0;
+    if (!matched) continue;
+    outcome killed;
+    bool designated = false;
+    for (const run& r : registry()) {
+      if (r.mutant != m) continue;
+      designated = true;
+      outcome o = execute(r, c);
+      const bool ok = o.ok;
+      results.push_back(o);
+      if (ok && killed.r == nullptr) killed = o;
+    }
+    if (!designated) {
+      for (const run* r : models) {
+        cli scan = c;
+        run probe = *r;
+        probe.mutant = m;
+        probe.name = std::string("mutant/") + vsem::name(m) + "@" + r->name;
+        probe.expected = rl::test_result_success;  // any failure kills
+        make_dirs(c.out_dir);
+        const std::string trace_path = c.out_dir + "/" + sanitize(probe.name) + ".trace.txt";
+        const search how = effective_search(*r, c);
+        const attempt a = simulate_once(probe, how, m, trace_path, true, c.offset);
+        if (a.checker_error) {
+          std::fprintf(stderr, "vsem-verify: %s: CHECKER ERROR (%s); not counted as a kill\n",
+                       probe.name.c_str(), a.checker_what.c_str());
+        }
+        if (a.result == rl::test_result_success || a.checker_error) {
+          std::remove(trace_path.c_str());
+          continue;
+        }
+        outcome o;
+        o.r = r;
+        o.how = how;
+        o.result = a.result;
+        o.iterations = a.iterations;
+        o.seconds = a.seconds;
+        o.ok = true;
+        o.verdict = "KILLED";
+        o.trace = trace_path;
+        o.detail = rl::test_result_str(a.result);
+        write_schedule(c.out_dir + "/" + sanitize(probe.name) + ".schedule", probe, how, m,
+                       a.final_state, c.offset);
+        killed = o;
+        break;
+      }
+    }
+    if (killed.r == nullptr) {
+      ++missed;
+      std::printf("%-30s %-44s %-24s %7s %7s %s\n", vsem::name(m), "-", "-", "-", "-",
+                  "UNEXPECTED SURVIVED");
+      continue;
+    }
+    const int first_len = history_length(killed.trace);
+    const std::string min_path = killed.trace.substr(0, killed.trace.size() - 4) + ".simplest.txt";
+    const int fewest = fewest_preemptions(*killed.r, killed.how, m, min_path, 3);
+    const int min_len = fewest >= 0 ? history_length(min_path) : first_len;
+    std::string events = std::to_string(first_len);
+    if (fewest >= 0 && min_len != first_len) events = std::to_string(min_len) + "/" + events;
+    std::string killer = killed.r->name;
+    if (killer.rfind("mutant/", 0) == 0) killer = killer.substr(killer.find('@') + 1);
+    std::printf("%-30s %-44s %-24s %7s %7s %s\n", vsem::name(m), killer.c_str(),
+                rl::test_result_str(killed.result), events.c_str(),
+                fewest >= 0 ? std::to_string(fewest).c_str() : ">3",
+                designated ? "CAUGHT at the mutated line" : "KILLED");
+    std::printf("    %s\n", structure_trace(fewest >= 0 ? min_path : killed.trace).c_str());
+  }
+  std::printf(
+      "(EVENTS: trace length of the simplest counterexample / of the first one found; "
+      "FEWEST: fewest preemptions that expose it)\n");
+  return missed;
+}
+
+}  // namespace vsem::verify

@@ -1,0 +1,188 @@
+// tools/verify/replay.cpp: `--replay FILE`, a saved schedule run again.
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "isolate.hpp"
+#include "runner.hpp"
+#include "schedule.hpp"
+
+namespace vsem::verify {
+namespace {
+// A replay runs one execution, or a few thousand when the saved one passes
+// (see replay_stop_past): seconds at most. Beyond this, the child is stopped.
+constexpr unsigned replay_time_limit = 300;
+}  // namespace
+
+// `vsem-verify --replay FILE`: re-runs the saved schedule and prints its trace.
+// The file is checked first against the run it names (schedule.cpp);
+// what cannot be checked without running the model (do the saved decisions fit
+// the choices this run meets?) shows when replaying: Relacy (built with
+// RL_DO_ASSERT=1) stops with an internal assertion at the first decision that
+// does not fit, and without its checks it could crash. The replay therefore
+// runs in a child process, and an internal assertion, a checker error or a
+// crash is reported as a state that does not belong to the run. Exit status:
+// 0 the saved failure happened again, 1 it did not, 2 the file is not a
+// schedule of a registered run.
+int replay(const std::string& file, const cli& c) {
+  const auto fail = [&](std::size_t line, const std::string& what) {
+    std::fprintf(stderr, "vsem-verify: %s:%zu: %s\n", file.c_str(), line, what.c_str());
+    return 2;
+  };
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    std::fprintf(stderr, "vsem-verify: %s: cannot read: %s\n", file.c_str(), std::strerror(errno));
+    return 2;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    std::fprintf(stderr, "vsem-verify: %s: not a regular file\n", file.c_str());
+    return 2;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "vsem-verify: %s: cannot read\n", file.c_str());
+    return 2;
+  }
+  std::string text(max_schedule_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+
+  schedule_context ctx;
+  ctx.find_run = [](std::string_view name) -> std::optional<run_facts> {
+    vsem::mutation m = vsem::mutation::none;
+    const run* r = schedule_run(name, m);
+    if (r == nullptr) return std::nullopt;
+    return run_facts{r->threads, vsem::name(m)};
+  };
+  for (int i = 0; i < static_cast<int>(vsem::mutation::count_); ++i) {
+    ctx.mutations.emplace_back(vsem::name(static_cast<vsem::mutation>(i)));
+  }
+  const auto read = read_schedule(text, ctx);
+  if (!read.value) return fail(read.error.line, read.error.message);
+  const schedule& s = *read.value;
+
+  vsem::mutation own = vsem::mutation::none;
+  const run* r = schedule_run(s.run, own);
+  const vsem::mutation m = *mutation_named(s.mutant);
+  search how;
+  how.kind = s.kind == schedule_search::full    ? search_kind::full
+             : s.kind == schedule_search::bound ? search_kind::bound
+                                                : search_kind::random;
+  how.bound = static_cast<unsigned>(s.bound);
+  how.iterations = 1;  // random: the saved iteration alone (offset = the iteration)
+  how.spurious_wakeups = s.spurious;
+  how.spin_limit = s.spin;
+
+  make_dirs(c.out_dir);
+  const std::string trace_path = c.out_dir + "/" + sanitize(s.run) + ".replay.txt";
+  // Relacy prints its internal assertions on stdout: the child's goes here.
+  const std::string capture_path = trace_path + ".checker.txt";
+  struct report {
+    int result = 0;
+    std::uint64_t stop_iteration = 0;
+    bool checker_error = false;
+    char checker_what[400] = {};
+  } rep;
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    std::fprintf(stderr, "vsem-verify: pipe: %s\n", std::strerror(errno));
+    return 2;
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    std::fprintf(stderr, "vsem-verify: fork: %s\n", std::strerror(errno));
+    return 2;
+  }
+  if (child == 0) {
+    ::close(fds[0]);
+    already_isolated() = true;  // simulate here, under this alarm
+    const rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);  // a crash here is an expected outcome, not a bug
+    ::alarm(replay_time_limit);
+    if (std::FILE* out = std::freopen(capture_path.c_str(), "w", stdout)) (void)out;
+    replay_stop_past = s.iteration;
+    const attempt a = simulate_once(*r, how, m, trace_path, true,
+                                    static_cast<unsigned long>(s.iteration), s.state);
+    rep.result = static_cast<int>(a.result);
+    rep.stop_iteration = a.iterations;
+    rep.checker_error = a.checker_error;
+    std::snprintf(rep.checker_what, sizeof rep.checker_what, "%s", a.checker_what.c_str());
+    const bool ok = ::write(fds[1], &rep, sizeof rep) == static_cast<ssize_t>(sizeof rep);
+    _exit(ok ? 0 : 1);
+  }
+  ::close(fds[1]);
+  const bool got = ::read(fds[0], &rep, sizeof rep) == static_cast<ssize_t>(sizeof rep);
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  const std::string relacy_assert = detail::relacy_assert_line(capture_path);
+  std::remove(capture_path.c_str());
+  if (!relacy_assert.empty() || (got && rep.checker_error)) {
+    std::remove(trace_path.c_str());
+    return fail(s.state_line,
+                "the state does not belong to run '" + s.run +
+                    "': its decisions do not fit the choices this run makes (" +
+                    (relacy_assert.empty() ? std::string(rep.checker_what) : relacy_assert) + ")");
+  }
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+    std::remove(trace_path.c_str());
+    return fail(s.state_line, "replaying the state of run '" + s.run + "' did not end within " +
+                                  std::to_string(replay_time_limit) +
+                                  " s (its decisions do not fit the choices this run makes?)");
+  }
+  if (WIFSIGNALED(status)) {
+    std::remove(trace_path.c_str());
+    return fail(s.state_line, "the state does not belong to run '" + s.run +
+                                  "': its decisions do not fit the choices this run makes "
+                                  "(replaying it crashed Relacy: " +
+                                  strsignal(WTERMSIG(status)) + ")");
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == replay_went_on) {
+    std::printf(
+        "%s: the saved iteration %llu does not fail (fixed since, or the state was not "
+        "recorded for this run); trace not kept\n",
+        s.run.c_str(), static_cast<unsigned long long>(s.iteration));
+    std::remove(trace_path.c_str());
+    return 1;
+  }
+  if (!got || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "vsem-verify: %s: the replay process failed (status %d)\n", file.c_str(),
+                 status);
+    return 2;
+  }
+  const auto result = static_cast<rl::test_result_e>(rep.result);
+  std::printf("replay of %s (mutant %s, schedule %s): %s\n", s.run.c_str(), s.mutant.c_str(),
+              s.state.c_str(), rl::test_result_str(result));
+  if (result == rl::test_result_success) {
+    std::printf(
+        "the saved iteration %llu does not fail (fixed since, or the state was not "
+        "recorded for this run)\n",
+        static_cast<unsigned long long>(s.iteration));
+    std::remove(trace_path.c_str());
+    return 1;
+  }
+  std::fputs(slurp(trace_path).c_str(), stdout);
+  std::printf("trace saved to %s\n", trace_path.c_str());
+  if (rep.stop_iteration != s.iteration) {
+    std::printf(
+        "note: the saved iteration %llu passed; this failure is Relacy's search going on, "
+        "at iteration %llu\n",
+        static_cast<unsigned long long>(s.iteration),
+        static_cast<unsigned long long>(rep.stop_iteration));
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace vsem::verify

@@ -1,0 +1,132 @@
+// tools/verify/runner.hpp: the parts of the runner (vsem::verify), for its own
+// sources. Users see <vsem/verify/registry.hpp> only.
+//
+//   cli.cpp                the command line (options, --help, search overrides)
+//   run.cpp                one run: simulation in a child process, verdict,
+//                          trace, schedule file
+//   replay.cpp             --replay FILE
+//   mutants.cpp            --mutants: the catalogue of vsem's variation points
+//   order_sensitivity.cpp  --order-sensitivity: weaken each atomic call site
+//   report.cpp             JUnit XML and JSON reports
+//   main.cpp               selection, listing, the summary (vsem::verify::main)
+//   entry.cpp              main() of every runner program
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <vsem/verify/registry.hpp>
+
+namespace vsem::verify {
+
+using clock_type = std::chrono::steady_clock;
+
+// ---- cli.cpp -----------------------------------------------------------------
+struct cli {
+  bool list = false;
+  bool porcelain = false;  // list: one "name<TAB>tier<TAB>pass|fail" line a run
+  bool deep = false;
+  enum { all, models_only, mutants_only } which = all;
+  std::vector<std::string> globs;
+  std::vector<std::string> exact;  // --run NAME
+  bool override_search = false;
+  search how;
+  bool have_bound = false, have_iterations = false, have_spurious = false;
+  unsigned long offset = 0;
+  std::string out_dir = "verify-results";
+  std::string junit, json;
+  unsigned shard_index = 0, shard_count = 1;
+  bool quiet_progress = false;
+  std::string replay_file;
+  bool order_sensitivity = false;
+  std::string sites_under;  // --sites-under: atomic call sites order sensitivity weakens
+  unsigned time_limit = 0;  // --time-limit: seconds a simulation may take, 0 = no limit
+};
+
+// Parses the command line into c; false (after a message) on a bad one.
+bool parse(int argc, char** argv, cli& c);
+// "full", "bound K", "random N".
+std::string describe(const search& s);
+// The search of run r after the command line's overrides.
+search effective_search(const run& r, const cli& c);
+
+// ---- run.cpp -----------------------------------------------------------------
+// The outcome of one run, as reported.
+struct outcome {
+  const run* r = nullptr;
+  search how;
+  rl::test_result_e result = rl::test_result_success;
+  unsigned long iterations = 0;
+  double seconds = 0;
+  bool ok = false;
+  std::string verdict;  // PASS, FAIL, CAUGHT, MISSED, CHECKER ERROR, TIME LIMIT
+  std::string detail;
+  std::string trace;    // path of the saved trace, if any
+  std::string summary;  // one sentence saying what went wrong (from vsem-trace's parser)
+  std::string final_state;
+};
+
+// One simulation of run `r` with search `how` and mutant `m`.
+struct attempt {
+  rl::test_result_e result = rl::test_result_success;
+  unsigned long iterations = 0;
+  double seconds = 0;
+  std::string final_state;
+  bool checker_error = false;  // the verdict means nothing (see isolate.hpp)
+  std::string checker_what;
+  bool timed_out = false;  // stopped at --time-limit
+  int timed_waiters = 0;   // most threads in timed waits in one iteration
+};
+
+// Set in the replay's child process only: the iteration the replay is about.
+// A progress line from Relacy beyond it means the saved iteration passed and
+// Relacy went on searching; the child then stops (see replay()).
+extern std::uint64_t replay_stop_past;
+inline constexpr int replay_went_on = 64;  // the child's exit status then
+
+std::string sanitize(std::string s);
+void make_dirs(const std::string& path);
+std::string slurp(const std::string& path);
+
+// Runs the simulation in a child process (isolate.hpp), the Relacy output in
+// `trace_path`; with `replay_state`, that schedule first, with history.
+attempt simulate_once(const run& r, const search& how, vsem::mutation m,
+                      const std::string& trace_path, bool quiet, unsigned long offset,
+                      const std::string& replay_state = "",
+                      const vsem::model::options& base = vsem::model::options{},
+                      unsigned time_limit = 0);
+// The number of events in a saved trace ("execution history (N):"), or -1.
+int history_length(const std::string& trace_path);
+// Writes the file that `--replay` reads (format: schedule.hpp).
+void write_schedule(const std::string& path, const run& r, const search& how, vsem::mutation m,
+                    const std::string& state, unsigned long offset);
+// The smallest context bound (0..max_bound) at which run r with mutant m
+// fails, or -1; its trace is saved at `trace_path`.
+int fewest_preemptions(const run& r, const search& how, vsem::mutation m,
+                       const std::string& trace_path, int max_bound);
+// Writes <trace>.json, the structured trace, and returns its one-sentence summary.
+std::string structure_trace(const std::string& trace_path);
+// A source path as reports show it: from impl/vsem/ for vsem's headers, else
+// the file's name.
+std::string shown_path(const std::string& path);
+// Runs r as the command line says and judges the result.
+outcome execute(const run& r, const cli& c);
+// The registered run called `name`, or nullptr.
+const run* registered_run(std::string_view name);
+std::optional<vsem::mutation> mutation_named(std::string_view name);
+// The run a schedule names: a registered run, or "mutant/<mutation>@<run>".
+const run* schedule_run(std::string_view name, vsem::mutation& m);
+
+// ---- replay.cpp, mutants.cpp, order_sensitivity.cpp, report.cpp ----------------
+int replay(const std::string& file, const cli& c);
+int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
+                     std::vector<outcome>& results);
+int order_sensitivity(const cli& c, const std::vector<const run*>& models);
+void write_junit(const std::string& path, const std::vector<outcome>& v, double total);
+void write_json(const std::string& path, const std::vector<outcome>& v, double total);
+
+}  // namespace vsem::verify
