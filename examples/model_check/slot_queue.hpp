@@ -20,7 +20,7 @@ class slot_queue_v1 {
   }
   int take() {
     full_.acquire();
-    empty_.release();  // the producer may now overwrite the slot...
+    empty_.release();     // the producer may now overwrite the slot...
     return slot_.load();  // ...while it is read here: a data race
   }
 
