@@ -32,9 +32,11 @@ void usage(std::FILE* f) {
       "                       (without --deep) the runs named by VSEM_SKIP_IN_ORDER_PASS\n"
       "  --sites-under TEXT   (with --order-sensitivity) only the call sites whose file path\n"
       "                       contains TEXT (default: every site outside vsem/model/)\n"
-      "  --replay FILE        re-run a saved failing schedule (<out>/<run>.schedule) and\n"
-      "                       print its trace (status 0 it failed again, 1 it did not,\n"
-      "                       2 FILE is no valid schedule of a registered run)\n"
+      "  --replay FILE        re-run a saved failing schedule (<out>/<run>.schedule, or\n"
+      "                       <run>.simplest.schedule) and print its trace as vsem-trace\n"
+      "                       does; the trace is saved next to FILE (<run>.replay.trace.txt,\n"
+      "                       or in --out). Status 0 it failed again, 1 it did not, 2 FILE\n"
+      "                       is no valid schedule of a registered run\n"
       "  --scheduler S        override the search: full | bound | random\n"
       "  --bound K            context bound for --scheduler bound (default 2; 0..64)\n"
       "  --iterations N       iterations for --scheduler random (default 100000;\n"
@@ -124,6 +126,7 @@ bool parse(int argc, char** argv, cli& c) {
       c.have_spurious = true;
     } else if (a == "--out") {
       c.out_dir = value("--out");
+      c.out_given = true;
     } else if (a == "--junit") {
       c.junit = value("--junit");
     } else if (a == "--json") {

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# models/verify_cli_test.sh -- vsem-verify against hostile input: every bad
+# tools/verify/cli_test.sh -- vsem-verify against hostile input: every bad
 # numeric option and every bad schedule file for --replay ends with exit
 # status 2 and exactly one line on stderr ("vsem-verify: ..."), never a crash;
-# a saved schedule still replays.
+# a saved schedule still replays, next to itself, as swimlanes; run
+# selection by exact name, the porcelain listing and the time limit work.
 #
-# Usage:  verify_cli_test.sh VSEM_VERIFY OUT_DIR
+# Usage:  cli_test.sh VSEM_VERIFY OUT_DIR
 set -uo pipefail
 
 if (($# != 2)); then
@@ -57,6 +58,36 @@ never_crashes() {
     echo "ok   $name: status $status"
   fi
 }
+
+# ---- selection, listing, time limit ---------------------------------------------------
+bad run-unknown-name "--run no/such: no such run" "$vv" --run no/such
+bad run-missing "--run needs a value" "$vv" --run
+bad time-limit-zero "--time-limit: .*got '0' \(too small\)" "$vv" --time-limit 0 handoff
+bad time-limit-letters "--time-limit: expected a whole number from 1 to 1000000" \
+  "$vv" --time-limit 1s handoff
+run "$vv" list --porcelain
+if ((status != 0)) || ! grep -qP '^handoff\tci\tpass$' "$out/stdout" ||
+  ! grep -qP '^mutant/skip_wake@handoff\tci\tfail$' "$out/stdout" ||
+  grep -qvP '^[^\t]+\t(ci|deep)\t(pass|fail)$' "$out/stdout"; then
+  fail list-porcelain "status $status, or a line not NAME<TAB>ci|deep<TAB>pass|fail"
+else
+  echo "ok   list-porcelain: $(wc -l <"$out/stdout") runs"
+fi
+run "$vv" --no-progress --run handoff --run mutant/skip_wake@handoff --out "$out/sel"
+if ((status != 0)) || (($(grep -cE '^(handoff|mutant/skip_wake@handoff) ' "$out/stdout") != 2)) ||
+  ! grep -q '^2 passed, 0 failed' "$out/stdout"; then
+  fail run-exact "status $status, or not exactly the two runs named"
+else
+  echo "ok   run-exact: two runs, both as expected"
+fi
+run "$vv" --no-progress --run handoff --scheduler random --iterations 1000000000000 \
+  --time-limit 1 --out "$out/limit" --json "$out/limit.json"
+if ((status != 1)) || ! grep -q '^handoff .*UNEXPECTED TIME LIMIT' "$out/stdout" ||
+  ! grep -q '"verdict": "TIME LIMIT"' "$out/limit.json"; then
+  fail time-limit "status $status, or no TIME LIMIT verdict in the output and the JSON report"
+else
+  echo "ok   time-limit: $(grep '^handoff ' "$out/stdout")"
+fi
 
 # ---- numeric options ------------------------------------------------------------
 bad iterations-letters "--iterations: expected a whole number from 1 to 1000000000000, got 'abc'" \
@@ -210,6 +241,15 @@ if ((status != 0)) || ! grep -q '^replay of mutant/skip_wake@handoff .*: DEADLOC
   fail replay-full "status $status, or no 'replay of ...: DEADLOCK' line"
 else
   echo "ok   replay-full: $(head -1 "$out/stdout")"
+fi
+# Without --out the trace goes next to the schedule; the output is vsem-trace's.
+cp "$full" "$out/beside.schedule"
+run "$vv" --replay "$out/beside.schedule"
+if ((status != 0)) || [[ ! -s "$out/beside.replay.trace.txt" ]] ||
+  ! grep -q '^thread 1 blocked forever' "$out/stdout" || ! grep -q '^legend:' "$out/stdout"; then
+  fail replay-beside "status $status, no beside.replay.trace.txt, or no swimlanes"
+else
+  echo "ok   replay-beside: $(sed -n 2p "$out/stdout")"
 fi
 run "$vv" --replay "$random" --out "$out/r"
 if ((status != 0)) || ! grep -q ': DEADLOCK$' "$out/stdout"; then

@@ -108,6 +108,13 @@ int main(int argc, char** argv) {
       }
       if (!o.final_state.empty())
         std::printf("    schedule (replay state): %s\n", o.final_state.c_str());
+    } else if (r->must_fail() && !o.trace.empty()) {
+      std::printf("    trace: %s (read it with vsem-trace)\n", o.trace.c_str());
+    }
+    if (o.fewest >= 0) {
+      std::printf("    simplest counterexample: %d preemption(s), %s (replay: --replay %s)\n",
+                  o.fewest, o.simplest_trace.c_str(),
+                  (o.simplest_trace.substr(0, o.simplest_trace.size() - 10) + ".schedule").c_str());
     }
     std::fflush(stdout);
     results.push_back(std::move(o));

@@ -74,8 +74,11 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
       continue;
     }
     const int first_len = history_length(killed.trace);
-    const std::string min_path = killed.trace.substr(0, killed.trace.size() - 4) + ".simplest.txt";
-    const int fewest = fewest_preemptions(*killed.r, killed.how, m, min_path, 3);
+    // The simplest counterexample: execute() found it for a designated run.
+    const std::string base = c.out_dir + "/" + sanitize(run_name_with(*killed.r, m));
+    const std::string min_path = base + ".simplest.trace.txt";
+    const int fewest =
+        designated ? killed.fewest : fewest_preemptions(*killed.r, killed.how, m, base, 3);
     const int min_len = fewest >= 0 ? history_length(min_path) : first_len;
     std::string events = std::to_string(first_len);
     if (fewest >= 0 && min_len != first_len) events = std::to_string(min_len) + "/" + events;

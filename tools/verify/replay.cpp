@@ -14,6 +14,7 @@
 #include "isolate.hpp"
 #include "runner.hpp"
 #include "schedule.hpp"
+#include "trace.hpp"
 
 namespace vsem::verify {
 namespace {
@@ -81,8 +82,17 @@ int replay(const std::string& file, const cli& c) {
   how.spurious_wakeups = s.spurious;
   how.spin_limit = s.spin;
 
-  make_dirs(c.out_dir);
-  const std::string trace_path = c.out_dir + "/" + sanitize(s.run) + ".replay.txt";
+  // The replay's trace goes next to the schedule (<name>.replay.trace.txt),
+  // or into --out when given.
+  std::string base = file;
+  if (base.size() > 9 && base.compare(base.size() - 9, 9, ".schedule") == 0) {
+    base.resize(base.size() - 9);
+  }
+  if (c.out_given) {
+    make_dirs(c.out_dir);
+    base = c.out_dir + "/" + sanitize(s.run);
+  }
+  const std::string trace_path = base + ".replay.trace.txt";
   // Relacy prints its internal assertions on stdout: the child's goes here.
   const std::string capture_path = trace_path + ".checker.txt";
   struct report {
@@ -172,8 +182,23 @@ int replay(const std::string& file, const cli& c) {
     std::remove(trace_path.c_str());
     return 1;
   }
-  std::fputs(slurp(trace_path).c_str(), stdout);
-  std::printf("trace saved to %s\n", trace_path.c_str());
+  // The name of the run replayed on the trace's first line, then the
+  // swimlanes as vsem-trace shows them (Relacy's own text if it cannot be read).
+  std::string saved = slurp(trace_path);
+  if (const std::size_t eol = saved.find('\n'); eol != std::string::npos) {
+    saved = s.run + saved.substr(eol);
+    std::ofstream(trace_path, std::ios::trunc) << saved;
+  }
+  try {
+    const trace::trace t = trace::parse(saved);
+    std::fputs(trace::render_text(t).c_str(), stdout);
+    std::ofstream(base + ".replay.trace.json") << trace::to_json(t);
+  } catch (const std::exception& e) {
+    std::printf("(vsem-trace cannot read this trace: %s; Relacy's text follows)\n%s", e.what(),
+                saved.c_str());
+  }
+  std::printf("trace saved to %s (vsem-trace %s --html -o page.html for a page)\n",
+              trace_path.c_str(), trace_path.c_str());
   if (rep.stop_iteration != s.iteration) {
     std::printf(
         "note: the saved iteration %llu passed; this failure is Relacy's search going on, "

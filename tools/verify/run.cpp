@@ -240,7 +240,7 @@ void write_schedule(const std::string& path, const run& r, const search& how, vs
                     const std::string& state, unsigned long offset) {
   std::ofstream f(path);
   f << "# vsem-verify schedule: replay with `vsem-verify --replay " << path << "`\n"
-    << "run " << r.name << "\n"
+    << "run " << run_name_with(r, m) << "\n"
     << "search "
     << (how.kind == search_kind::full    ? "full"
         : how.kind == search_kind::bound ? "bound"
@@ -257,16 +257,25 @@ void write_schedule(const std::string& path, const run& r, const search& how, vs
     << "state " << state << "\n";
 }
 
-// The smallest context bound (0..max_bound) at which run r with mutant m
-// fails, or -1; its trace is saved at `trace_path`.
-int fewest_preemptions(const run& r, const search& how, vsem::mutation m,
-                       const std::string& trace_path, int max_bound) {
+std::string run_name_with(const run& r, vsem::mutation m) {
+  return m == r.mutant ? r.name : std::string("mutant/") + vsem::name(m) + "@" + r.name;
+}
+
+int fewest_preemptions(const run& r, const search& how, vsem::mutation m, const std::string& base,
+                       int max_bound, unsigned time_limit) {
+  const std::string trace_path = base + ".simplest.trace.txt";
   for (int k = 0; k <= max_bound; ++k) {
     search b = how;
     b.kind = search_kind::bound;
     b.bound = static_cast<unsigned>(k);
-    const attempt a = simulate_once(r, b, m, trace_path, true, 0);
-    if (a.result != rl::test_result_success && !a.checker_error) return k;
+    const attempt a =
+        simulate_once(r, b, m, trace_path, true, 0, "", vsem::model::options{}, time_limit);
+    if (a.timed_out) break;
+    if (a.result != rl::test_result_success && !a.checker_error) {
+      name_trace(trace_path, run_name_with(r, m));
+      write_schedule(base + ".simplest.schedule", r, b, m, a.final_state, 0);
+      return k;
+    }
   }
   std::remove(trace_path.c_str());
   return -1;
@@ -361,8 +370,14 @@ outcome execute(const run& r, const cli& c) {
   if (failed) {
     o.trace = trace_path;
     o.summary = structure_trace(trace_path);
-    write_schedule(c.out_dir + "/" + sanitize(r.name) + ".schedule", r, o.how, r.mutant,
-                   a.final_state, c.offset);
+    const std::string base = c.out_dir + "/" + sanitize(r.name);
+    write_schedule(base + ".schedule", r, o.how, r.mutant, a.final_state, c.offset);
+    // The simplest counterexample: the fewest preemptions (up to 3) that show it.
+    o.fewest = fewest_preemptions(r, o.how, r.mutant, base, 3, c.time_limit);
+    if (o.fewest >= 0) {
+      o.simplest_trace = base + ".simplest.trace.txt";
+      structure_trace(o.simplest_trace);
+    }
   } else {
     std::remove(trace_path.c_str());
   }

@@ -38,6 +38,7 @@ struct cli {
   bool have_bound = false, have_iterations = false, have_spurious = false;
   unsigned long offset = 0;
   std::string out_dir = "verify-results";
+  bool out_given = false;  // --out was given
   std::string junit, json;
   unsigned shard_index = 0, shard_count = 1;
   bool quiet_progress = false;
@@ -68,6 +69,8 @@ struct outcome {
   std::string trace;    // path of the saved trace, if any
   std::string summary;  // one sentence saying what went wrong (from vsem-trace's parser)
   std::string final_state;
+  int fewest = -1;             // fewest preemptions that show the failure (<= 3), or -1
+  std::string simplest_trace;  // its trace (<run>.simplest.trace.txt; .schedule beside it)
 };
 
 // One simulation of run `r` with search `how` and mutant `m`.
@@ -104,10 +107,14 @@ int history_length(const std::string& trace_path);
 // Writes the file that `--replay` reads (format: schedule.hpp).
 void write_schedule(const std::string& path, const run& r, const search& how, vsem::mutation m,
                     const std::string& state, unsigned long offset);
+// The name of run r with mutant m switched on: r.name, or
+// "mutant/<m>@<r.name>" for a mutation that is not r's own.
+std::string run_name_with(const run& r, vsem::mutation m);
 // The smallest context bound (0..max_bound) at which run r with mutant m
-// fails, or -1; its trace is saved at `trace_path`.
-int fewest_preemptions(const run& r, const search& how, vsem::mutation m,
-                       const std::string& trace_path, int max_bound);
+// fails, or -1; that counterexample is saved as <base>.simplest.trace.txt and
+// <base>.simplest.schedule.
+int fewest_preemptions(const run& r, const search& how, vsem::mutation m, const std::string& base,
+                       int max_bound, unsigned time_limit = 0);
 // Writes <trace>.json, the structured trace, and returns its one-sentence summary.
 std::string structure_trace(const std::string& trace_path);
 // A source path as reports show it: from impl/vsem/ for vsem's headers, else
