@@ -8,7 +8,10 @@
 # chromium --headless --dump-dom file://OUT_DIR/NAME.html, and asserts that the DOM has
 #   - an element id="lane-N" with class "lane" for every thread of the trace,
 #   - an element with class "event" and "failing",
-#   - the summary sentence (vsem-trace's first output line, HTML-escaped);
+#   - the summary sentence (vsem-trace's first output line, HTML-escaped),
+#   - the story box (id="story", above the lanes) with a link to each event it names,
+#   - that the page opened on the failing event: the script scrolled to it and focused
+#     it (it then sets <body data-focused="N">, N the failing event of --json);
 # then chromium --screenshot=OUT_DIR/NAME.png --window-size=1400,900 (kept as an artifact).
 # Exits 77 (ctest SKIP_RETURN_CODE) when Chromium is absent: /usr/bin/chromium, or $CHROMIUM.
 # The Chromium profile lives in a fresh temporary directory, removed at exit.
@@ -65,6 +68,7 @@ for trace in "$testdata"/*.trace.txt; do
     continue
   fi
   threads=$(grep -c '^thread [0-9][0-9]*:$' "$trace" || true)
+  failing=$("$vsem_trace" --json "$trace" | sed -n 's/^  "failing_event": \([0-9]*\),$/\1/p')
 
   if ! chrome --dump-dom "file://$html" >"$dom"; then
     problems+=("chromium --dump-dom failed (see $out/chromium.log)")
@@ -75,6 +79,13 @@ for trace in "$testdata"/*.trace.txt; do
     grep -q 'class="event [^"]*failing' "$dom" || problems+=("no element with class failing")
     grep -qF "$(html_escape "$summary")" "$dom" || problems+=("summary sentence missing: $summary")
     grep -q 'id="summary"' "$dom" || problems+=("no #summary element")
+    grep -q '<section id="story" class="story"><h2>What happened</h2><ol><li' "$dom" ||
+      problems+=("no story box")
+    grep -q '<a href="#ev-[0-9]*" data-goto="[0-9]*">' "$dom" || problems+=("no link in the story")
+    [[ $(grep -o 'id="story"\|class="lanes"' "$dom" | head -n 1) == 'id="story"' ]] ||
+      problems+=("the story is not above the lanes")
+    [[ -n $failing ]] && grep -q "<body [^>]*data-focused=\"$failing\"" "$dom" ||
+      problems+=("the page did not open focused on the failing event [$failing]")
     # the script ran: it sets grid rows inline; a DOM without any lane content is wrong
     grep -q 'class="event' "$dom" || problems+=("no events in the DOM")
   fi
@@ -89,7 +100,7 @@ for trace in "$testdata"/*.trace.txt; do
     failures=$((failures + 1))
     for p in "${problems[@]}"; do echo "FAIL $name: $p"; done
   else
-    echo "ok   $name: $threads lanes, failing event, summary; screenshot $png"
+    echo "ok   $name: $threads lanes, failing event [$failing] focused, summary, story; screenshot $png"
   fi
 done
 

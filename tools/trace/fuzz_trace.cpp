@@ -1,4 +1,5 @@
-// libFuzzer target (label fuzz): any input either parses into a trace whose
+// libFuzzer target (label fuzz): any input (a text trace, or JSON when it
+// starts with '{') either parses into a trace whose
 // structure is consistent, and renders as JSON, text and HTML, or is rejected
 // with vsem::trace::parse_error. Built with -fsanitize=fuzzer,address,undefined.
 #include <algorithm>
@@ -50,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(std::is_sorted(t.conflicts.begin(), t.conflicts.end()));
   for (const std::size_t c : t.conflicts) require(c < ev.size() && t.failing_event != c);
   require(!t.summary.empty());
+  for (const auto& st : t.story) require(!st.event || *st.event < ev.size());
 
   const std::string json = vsem::trace::to_json(t);
   require(valid_utf8(json));

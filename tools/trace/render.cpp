@@ -157,6 +157,10 @@ std::string file_line(const event& e) {
 bool visible(const trace& t, const event& e, bool show_internal) {
   if (show_internal || !e.internal || e.kind == event_kind::result) return true;
   if (t.failing_event == e.index) return true;
+  if (std::any_of(t.story.begin(), t.story.end(),
+                  [&](const story_step& s) { return s.event == e.index; })) {
+    return true;
+  }
   return std::binary_search(t.conflicts.begin(), t.conflicts.end(), e.index);
 }
 
@@ -167,39 +171,13 @@ std::string mark_of(const trace& t, const event& e) {
 }
 
 std::string state_label(thread_state s) {
-  switch (s) {
-    case thread_state::blocked:
-      return "BLOCKED";
-    case thread_state::finished:
-      return "finished";
-    case thread_state::running:
-      return "running";
-    case thread_state::idle:
-      return "no events";
-  }
-  return {};
-}
-
-// Fits "label   file:line" into w columns, keeping the location.
-std::string fit_cell(const std::string& label_in, const std::string& loc_in, std::size_t w) {
-  if (w < 2) return std::string(w, ' ');
-  std::string label = printable_ascii(label_in, 4096);
-  std::string loc = printable_ascii(loc_in, 4096);
-  if (loc.size() > w) loc = "~" + loc.substr(loc.size() - (w - 1));
-  const std::size_t room = w > loc.size() ? w - loc.size() : 0;
-  if (room == 0) return loc;
-  if (label.size() + 1 > room) {
-    label = room >= 2 ? label.substr(0, room - 2) + "~" : std::string();
-  }
-  std::string out = label;
-  out.append(w - label.size() - loc.size(), ' ');
-  out += loc;
-  return out;
+  if (s == thread_state::blocked) return "BLOCKED";
+  if (s == thread_state::idle) return "no events";
+  return std::string(to_string(s));
 }
 
 std::string pad(std::string s, std::size_t w) {
-  if (s.size() > w) return s.substr(0, w);
-  s.append(w - s.size(), ' ');
+  if (s.size() < w) s.append(w - s.size(), ' ');
   return s;
 }
 
@@ -209,46 +187,83 @@ std::string rpad_num(std::size_t n, std::size_t w) {
   return s;
 }
 
-void wrap_words(std::string& out, const std::string& text, std::size_t width,
-                std::string_view indent) {
-  std::size_t col = 0;
-  bool empty_line = true;
-  const auto newline = [&] {
-    out += '\n';
-    out += indent;
-    col = indent.size();
-    empty_line = true;
-  };
+// text's words in lines of at most `first` columns (the first line) and
+// `width` columns (the others). A word longer than a line is split, after a
+// punctuation character where one is near the end of the line; nothing is cut.
+// At least one line.
+std::vector<std::string> wrap(std::string_view text, std::size_t first, std::size_t width) {
+  std::vector<std::string> lines(1);
+  const auto room = [&] { return lines.size() == 1 ? first : width; };
   std::size_t i = 0;
   while (i < text.size()) {
     std::size_t j = text.find(' ', i);
-    if (j == std::string::npos) j = text.size();
-    std::string_view word(text.data() + i, j - i);
+    if (j == std::string_view::npos) j = text.size();
+    std::string_view word = text.substr(i, j - i);
     i = j + 1;
     if (word.empty()) continue;
-    if (!empty_line && col + 1 + word.size() > width) {
-      newline();
-    } else if (!empty_line) {
-      out += ' ';
-      ++col;
+    std::string* line = &lines.back();
+    const std::size_t sep = line->empty() ? 0 : 1;
+    if (line->size() + sep + word.size() <= room()) {
+      if (sep) *line += ' ';
+      *line += word;
+      continue;
     }
-    while (col + word.size() > width) {  // a word longer than a line
-      const std::size_t room = width - col;
-      out += word.substr(0, room);
-      word.remove_prefix(room);
-      newline();
+    if (word.size() > width && line->size() + sep + 4 <= room()) {
+      if (sep) *line += ' ';  // split it from here: it needs several lines anyway
+    } else if (!line->empty()) {
+      line = &lines.emplace_back();
     }
-    out += word;
-    col += word.size();
-    empty_line = false;
+    while (line->size() + word.size() > room()) {
+      std::size_t n = std::max<std::size_t>(1, room() - std::min(room(), line->size()));
+      for (std::size_t k = n; k > n / 2 + 1; --k) {
+        if (std::string_view("(),=:/").find(word[k - 1]) != std::string_view::npos) {
+          n = k;
+          break;
+        }
+      }
+      *line += word.substr(0, n);
+      word.remove_prefix(n);
+      line = &lines.emplace_back();
+    }
+    *line += word;
   }
-  out += '\n';
+  return lines;
+}
+
+// Appends text wrapped to width columns, continuation lines indented.
+void wrap_words(std::string& out, std::string_view text, std::size_t width,
+                std::string_view indent) {
+  const auto lines = wrap(text, width, width - indent.size());
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    if (k > 0) out += indent;
+    out += lines[k] + "\n";
+  }
+}
+
+// A swimlane cell of w columns: the label wrapped, then "file:line"
+// right-aligned on its last line, or on a line of its own when it does not fit
+// there. Nothing is cut.
+std::vector<std::string> cell_lines(const std::string& label, const std::string& loc,
+                                    std::size_t w) {
+  std::vector<std::string> lines = wrap(printable_ascii(label, 4096), w, w);
+  const std::string l = printable_ascii(loc, 4096);
+  if (!l.empty()) {
+    if (lines.back().size() + 1 + l.size() > w) lines.emplace_back();
+    if (l.size() > w) {
+      for (auto& part : wrap(l, w, w)) lines.push_back(std::move(part));
+      if (lines.back().empty()) lines.pop_back();
+    } else {
+      lines.back() = pad(lines.back(), w - l.size()) + l;
+    }
+  }
+  for (auto& line : lines) line = pad(line, w);
+  return lines;
 }
 
 }  // namespace
 
 std::string render_text(const trace& t, const text_options& options) {
-  const std::size_t width = std::clamp<unsigned>(options.width, 100, 160);
+  const std::size_t width = std::clamp(options.width, min_text_width, max_text_width);
   const object_labels L(t);
   std::string out;
   out += printable_ascii(t.summary, 4096) + "\n";  // one line, for scripts: head -n 1
@@ -264,8 +279,8 @@ std::string render_text(const trace& t, const text_options& options) {
   const std::size_t nthreads = std::max<std::size_t>(1, t.threads.size());
   const std::size_t prefix = 2 + 1 + iw + 1;  // mark, space, index, space
   const std::size_t per_col = (width > prefix ? width - prefix : 0) / nthreads;
-  const bool lanes = per_col >= 3 + 16;
-  const std::size_t cw = lanes ? per_col - 3 : width - prefix - 12;
+  const bool lanes = per_col >= 3 + 15;  // "| " cell " ": 4 lanes in 80 columns
+  const std::size_t cw = lanes ? per_col - 3 : width - prefix - 6;  // after "T<n>  "
   const bool narrow = cw < 56;  // RMW as "fetch_add(arg)=new", CAS as "CAS ->new"
 
   std::size_t hidden = 0;
@@ -279,21 +294,27 @@ std::string render_text(const trace& t, const text_options& options) {
     while (!head.empty() && head.back() == ' ') head.pop_back();
     out += head + "\n" + rule + "\n";
   } else {
-    out += "(" + std::to_string(t.threads.size()) +
-           " threads do not fit side by side: one row per event, Tn = thread n)\n";
+    wrap_words(out,
+               "(" + std::to_string(t.threads.size()) +
+                   " threads do not fit side by side: one row per event, Tn = thread n)",
+               width, " ");
   }
+  // One row: the cell's first line beside the mark and the index, the others below.
   const auto row = [&](const std::string& mark, const std::string& idx, unsigned thread,
-                       const std::string& cell) {
-    std::string line = mark + " " + idx + " ";
-    if (lanes) {
-      for (const auto& th : t.threads) {
-        line += "| " + (th.id == thread ? cell : std::string(cw, ' ')) + " ";
+                       const std::vector<std::string>& cell) {
+    for (std::size_t k = 0; k < cell.size(); ++k) {
+      std::string line = k == 0 ? mark + " " + idx + " " : std::string(prefix, ' ');
+      if (lanes) {
+        for (const auto& th : t.threads) {
+          line += "| " + (th.id == thread ? cell[k] : std::string(cw, ' ')) + " ";
+        }
+      } else {
+        line +=
+            (k == 0 ? "T" + pad(std::to_string(thread), 4) : std::string(5, ' ')) + " " + cell[k];
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
-    } else {
-      line += "T" + pad(std::to_string(thread), 4) + " " + cell;
+      out += line + "\n";
     }
-    out += line + "\n";
   };
 
   // Rows, folding runs of identical unmarked rows of one thread.
@@ -306,7 +327,7 @@ std::string render_text(const trace& t, const text_options& options) {
       ++i;
       continue;
     }
-    const std::string cell = fit_cell(event_label(e, L, true, narrow), file_line(e), cw);
+    const auto cell = cell_lines(event_label(e, L, true, narrow), file_line(e), cw);
     const std::string mark = mark_of(t, e);
     // length of the run of identical rows starting here
     std::size_t j = i + 1;
@@ -320,7 +341,7 @@ std::string render_text(const trace& t, const text_options& options) {
           continue;
         }
         if (x.thread != e.thread || mark_of(t, x) != "  " ||
-            fit_cell(event_label(x, L, true, narrow), file_line(x), cw) != cell) {
+            cell_lines(event_label(x, L, true, narrow), file_line(x), cw) != cell) {
           break;
         }
         ++run;
@@ -335,7 +356,7 @@ std::string render_text(const trace& t, const text_options& options) {
     }
     row(mark, rpad_num(e.index, iw), e.thread, cell);
     row("  ", std::string(iw, '.'), e.thread,
-        pad("  ... " + std::to_string(run - 2) + " more identical", cw));
+        cell_lines("  ... " + std::to_string(run - 2) + " more identical", "", cw));
     const event& last = ev[last_in_run];
     row(mark, rpad_num(last.index, iw), last.thread, cell);
     // count hidden internal events inside the run
@@ -450,6 +471,13 @@ body.hide-internal .internal { display: none; }
   font: 12px/1.5 "DejaVu Sans Mono", monospace; padding: 8px 20px; white-space: pre-wrap;
   max-height: 32vh; overflow: auto; display: none; z-index: 5; }
 #details.open { display: block; }
+.story { margin: 0; padding: 8px 20px 10px; background: #fffaf0; border-bottom: 1px solid #e3d3ad;
+  font-size: 13px; }
+.story h2 { margin: 0 0 4px; font-size: 13px; }
+.story ol { margin: 0; padding-left: 22px; }
+.story li { margin: 2px 0; line-height: 1.4; }
+.story li.note { list-style: none; margin-left: -22px; font-style: italic; color: #6b4a00; }
+.story a { font-family: "DejaVu Sans Mono", monospace; color: #1f5fbf; margin-right: 4px; }
 section.objects { padding: 0 20px 30px; font-size: 12px; }
 section.objects table { border-collapse: collapse; background: #fff; }
 section.objects th, section.objects td { border: 1px solid #d5d9df; padding: 3px 8px; text-align: left; }
@@ -499,15 +527,44 @@ constexpr std::string_view script = R"js(
     details.textContent = e.getAttribute("data-detail") || "";
     details.classList.add("open");
   });
+  // Scrolls to event e, selects it (details, same-object outline) and focuses it.
+  function go(e) {
+    if (body.classList.contains("hide-internal") && e.classList.contains("internal")) {
+      if (box) box.checked = true;
+      body.classList.remove("hide-internal");
+      layout();
+    }
+    e.scrollIntoView({block: "center"});
+    e.click();
+    e.focus({preventScroll: true});
+  }
+  document.addEventListener("click", function (ev) {
+    var t = ev.target;
+    var link = t && t.closest ? t.closest("[data-goto]") : null;
+    if (!link) return;
+    ev.preventDefault();
+    var e = document.getElementById("ev-" + link.getAttribute("data-goto"));
+    if (e) go(e);
+  }, true);
   var jump = document.getElementById("jump");
   if (jump) {
     jump.addEventListener("click", function (ev) {
       ev.preventDefault();
       var f = document.querySelector(".event.failing");
-      if (f) { f.scrollIntoView({block: "center"}); f.click(); }
+      if (f) go(f);
     });
   }
   layout();
+  // Open on the failing event (else the last one shown).
+  var start = document.querySelector(".event.failing");
+  if (!start) {
+    var shown = document.querySelectorAll(".event:not(.internal)");
+    start = shown.length ? shown[shown.length - 1] : null;
+  }
+  if (start) {
+    go(start);
+    if (document.activeElement === start) body.setAttribute("data-focused", start.getAttribute("data-i"));
+  }
 })();
 )js";
 
@@ -591,6 +648,21 @@ std::string render_html(const trace& t, std::string_view source_name) {
   }
   h += "</div>\n</header>\n";
 
+  if (!t.story.empty()) {
+    h += "<section id=\"story\" class=\"story\"><h2>What happened</h2><ol>";
+    for (const auto& st : t.story) {
+      if (st.event) {
+        const std::string i = std::to_string(*st.event);
+        h += "<li><a href=\"#ev-" + i + "\" data-goto=\"" + i + "\">[" + i + "]</a>";
+      } else {
+        h += "<li class=\"note\">";
+      }
+      esc(st.text);
+      h += "</li>";
+    }
+    h += "</ol></section>\n";
+  }
+
   std::size_t internal_count = 0;
   for (const auto& e : t.events) {
     if (!visible(t, e, false)) ++internal_count;
@@ -645,7 +717,8 @@ std::string render_html(const trace& t, std::string_view source_name) {
       h += hidden_class(e);
       if (failing) h += " failing";
       if (conflict) h += " conflict";
-      h += "\" data-i=\"" + std::to_string(e.index) + "\" data-kind=\"";
+      h += "\" id=\"ev-" + std::to_string(e.index) + "\" tabindex=\"" + (failing ? "0" : "-1") +
+           "\" data-i=\"" + std::to_string(e.index) + "\" data-kind=\"";
       h += to_string(e.kind);
       h += "\"";
       if (e.object) h += " data-obj=\"" + L.label(*e.object) + "\"";

@@ -1,7 +1,8 @@
 // vsem-trace: reads the raw text trace that Relacy writes for a failing run
 // (vsem-verify saves it as <out>/<run>.trace.txt) and turns it into a
 // structured trace: the events, the failing event, the accesses that conflict
-// with it, and a one-sentence summary of what went wrong.
+// with it, a one-sentence summary of what went wrong and the story of it. It
+// also reads that structured trace back from its JSON (<run>.trace.json).
 //
 // The input format (Relacy's history output, see relacy/history.hpp):
 //
@@ -25,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -48,6 +50,23 @@ class parse_error : public std::runtime_error {
 
  private:
   std::size_t line_;
+};
+
+// The input is the output of passing runs only: Relacy printed each test's name,
+// then "iterations: N", "total time: T", "throughput: X" and no failure, so
+// there is no counterexample in it. what(): "no counterexample in this file:
+// test handoff passed (848 iterations)".
+class passing_run : public parse_error {
+ public:
+  struct run {
+    std::string test;  // readable (readable_test_name())
+    std::uint64_t iterations = 0;
+  };
+  explicit passing_run(std::vector<run> runs);
+  const std::vector<run>& runs() const noexcept { return runs_; }
+
+ private:
+  std::vector<run> runs_;
 };
 
 // ---- the structured trace ----------------------------------------------------
@@ -137,9 +156,15 @@ struct leaked_block {
   std::optional<std::size_t> alloc_event;
 };
 
+// One step of the story of a failure (see trace::story).
+struct story_step {
+  std::optional<std::size_t> event;  // the event the step is about; none for a conclusion
+  std::string text;                  // one clause: "thread 0 in release at ...: fetch_add ..."
+};
+
 struct trace {
   std::string test;          // the test type name (first line)
-  std::string test_display;  // demangled when possible: "(anonymous namespace)::handoff"
+  std::string test_display;  // readable_test_name(test): "handoff"
   result_kind result = result_kind::other;
   std::string result_text;  // "DEADLOCK", "DATA RACE", ...
   std::string detail;       // the text in parentheses, may be empty
@@ -152,15 +177,32 @@ struct trace {
   std::vector<unsigned> blocked_threads;     // threads blocked at the end (deadlock)
   std::vector<leaked_block> leaks;           // from "memory allocations:" (memory leak)
   std::string summary;                       // one sentence
+  // The few events that explain the failure, in the order they tell it: for a
+  // data race the two accesses and the operations that did not order them; for
+  // a lost wakeup the sleeper and the write that issued no wake; for a freed
+  // access the allocation, the free and the access; ... Empty when unknown.
+  std::vector<story_step> story;
 };
 
-// Parses a whole trace; throws parse_error.
+// Parses a whole trace: Relacy's text output (progress lines "3% (65536/2000000)"
+// anywhere in it are skipped; passing runs before the failing one too), or the
+// JSON that to_json() writes (input whose first non-blank byte is '{'). Throws
+// parse_error, or passing_run when the text holds passing runs only.
 trace parse(std::string_view text);
 // Reads (at most max_input_bytes) and parses a file; throws parse_error (line 0
 // for I/O errors).
 trace parse_file(const std::string& path);
+// The same for a stream read to its end (standard input); `name` names it in
+// error messages.
+trace parse_stream(std::istream& in, const std::string& name);
 
 // ---- helpers (exposed for tests) --------------------------------------------
+// The test name in the user's terms. Relacy prints typeid(test).name() without
+// its leading digits; this demangles it and drops "(anonymous namespace)::":
+// "N12_GLOBAL__N_17handoffE" -> "handoff", "8my_model" -> "my_model",
+// "N4vsem5model7handoffE" -> "vsem::model::handoff". A name that is not a
+// mangled one ("mutant/skip_wake@handoff", "condvar_test") is kept as it is.
+std::string readable_test_name(std::string_view relacy_name);
 // "vsem::detail::wait_status vsem::sem<N>::acquire_slow(tp) [with ...]" ->
 // "vsem::sem<N>::acquire_slow(tp)"
 std::string short_function(std::string_view pretty);
@@ -185,17 +227,25 @@ std::string location(const event& e);
 // become U+FFFD).
 std::string to_json(const trace& t);
 
+inline constexpr unsigned min_text_width = 80;
+inline constexpr unsigned max_text_width = 250;
 struct text_options {
   bool show_internal = false;  // --all: do not fold Relacy-internal events
-  unsigned width = 140;        // total width, clamped to 100..160
+  unsigned width = 140;        // total width, clamped to min_text_width..max_text_width
 };
-// The summary sentence, then a swimlane table: one column per thread, one row
-// per event; ">>" marks the failing event, "*" the conflicting accesses.
+// The summary sentence (one line, however long), then a swimlane table: one
+// column per thread, one row per event; ">>" marks the failing event, "*" the
+// conflicting accesses. Every line but the first fits in options.width: an
+// event's text wraps inside its lane, nothing is cut. When the lanes would be
+// narrower than 15 columns, one row per event instead ("T<n>" names the thread).
 std::string render_text(const trace& t, const text_options& options = {});
 
-// A self-contained HTML page (inline CSS and JS, no network): the summary,
-// a legend, then one lane per thread (id "lane-<n>", class "lane") holding the
-// events (class "event", plus "failing" / "conflict").
+// A self-contained HTML page (inline CSS and JS, no network): the summary, the
+// story (id "story": trace::story, each step linking to its event), a legend,
+// then one lane per thread (id "lane-<n>", class "lane") holding the events
+// (id "ev-<i>", class "event", plus "failing" / "conflict"). The page opens
+// scrolled to the failing event (else the last one shown), selected and
+// focused; the script then sets <body data-focused="<i>">.
 std::string render_html(const trace& t, std::string_view source_name = {});
 
 }  // namespace vsem::trace

@@ -338,7 +338,7 @@ TEST_P(TestdataTrace, JsonIsValidAndComplete) {
 
 TEST_P(TestdataTrace, TextSwimlaneFitsAndMarks) {
   const vt::trace t = vt::parse_file(testdata(GetParam().file));
-  for (const unsigned width : {100u, 140u, 160u}) {
+  for (const unsigned width : {80u, 100u, 140u, 160u, 250u}) {
     vt::text_options o;
     o.width = width;
     const std::string text = vt::render_text(t, o);
@@ -368,6 +368,180 @@ TEST_P(TestdataTrace, TextSwimlaneFitsAndMarks) {
   EXPECT_EQ(vt::render_text(t).find("[CTOR BEGIN]"), std::string::npos);
 }
 
+// A Relacy trace of one event per (thread, text), the last one a USER ASSERT.
+std::string make_trace(const std::vector<std::pair<unsigned, std::string>>& events) {
+  std::vector<std::string> lines;
+  unsigned threads = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    lines.push_back("[" + std::to_string(i) + "] " + std::to_string(events[i].first) + ": " +
+                    events[i].second + ", in thread, /src/vsem/models/m.cpp(" +
+                    std::to_string(10 + i) + ")");
+    threads = std::max(threads, events[i].first + 1);
+  }
+  std::string t = "N12_GLOBAL__N_14wideE\nUSER ASSERT FAILED (assertion: x)\niteration: 1\n\n";
+  t += "execution history (" + std::to_string(lines.size()) + "):\n";
+  for (const auto& l : lines) t += l + "\n";
+  for (unsigned th = 0; th < threads; ++th) {
+    t += "\nthread " + std::to_string(th) + ":\n";
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (events[i].first == th) t += lines[i] + "\n";
+    }
+  }
+  return t + "\n";
+}
+
+// The text of lane `lane` (0-based) of a swimlane rendering, its lines joined.
+std::string lane_text(const std::string& text, std::size_t lane) {
+  std::istringstream in(text);
+  std::string line;
+  std::string out;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    for (std::size_t p = line.find("| "); p != std::string::npos; p = line.find("| ", p + 1)) {
+      const std::size_t e = line.find(" |", p + 1);
+      cells.push_back(line.substr(p + 2, e == std::string::npos ? std::string::npos : e - p - 2));
+      if (e == std::string::npos) break;
+      p = e;
+    }
+    if (lane < cells.size()) out += cells[lane] + " ";
+  }
+  return out;
+}
+
+std::string without_spaces(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  return s;
+}
+
+// Event texts wider than a lane wrap inside it: nothing is cut, every line fits.
+TEST(Text, LongEventTextsWrapInsideTheirLane) {
+  const std::string words =
+      "a user message that is much longer than any lane, with "
+      "an_unbreakable_identifier_that_is_longer_than_a_whole_lane_of_any_width_here and "
+      "more words after it";
+  for (const unsigned threads : {3u, 4u}) {
+    std::vector<std::pair<unsigned, std::string>> ev;
+    for (unsigned th = 0; th < threads; ++th) ev.emplace_back(th, "thread " + std::to_string(th));
+    ev.emplace_back(threads - 1, words);
+    ev.emplace_back(threads - 1, "USER ASSERT FAILED (assertion: x)");
+    const vt::trace t = vt::parse(make_trace(ev));
+    EXPECT_EQ(t.test_display, "wide");
+    for (const unsigned width : {80u, 100u, 140u}) {
+      vt::text_options o;
+      o.width = width;
+      const std::string text = vt::render_text(t, o);
+      std::istringstream lines(text);
+      std::string line;
+      std::getline(lines, line);  // the summary
+      while (std::getline(lines, line)) EXPECT_LE(line.size(), width) << line;
+      EXPECT_NE(text.find("| thread " + std::to_string(threads - 1)), std::string::npos)
+          << "no lanes at width " << width << ":\n"
+          << text;
+      const std::string lane = without_spaces(lane_text(text, threads - 1));
+      EXPECT_NE(lane.find(without_spaces(words) + "m.cpp:" + std::to_string(10 + threads)),
+                std::string::npos)
+          << threads << " threads, width " << width << ":\n"
+          << text;
+      EXPECT_EQ(text.find('~'), std::string::npos) << text;
+    }
+  }
+}
+
+// Too many threads for lanes: one row per event, still wrapped, not cut.
+TEST(Text, ManyThreadsOneRowPerEvent) {
+  std::vector<std::pair<unsigned, std::string>> ev;
+  for (unsigned th = 0; th < 8; ++th) ev.emplace_back(th, "thread " + std::to_string(th));
+  ev.emplace_back(7, std::string(150, 'w'));
+  ev.emplace_back(7, "USER ASSERT FAILED (assertion: x)");
+  const vt::trace t = vt::parse(make_trace(ev));
+  vt::text_options o;
+  o.width = 80;
+  const std::string text = vt::render_text(t, o);
+  EXPECT_NE(text.find("8 threads do not fit side by side"), std::string::npos) << text;
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);
+  std::size_t ws = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_LE(line.size(), 80u) << line;
+    ws += static_cast<std::size_t>(std::count(line.begin(), line.end(), 'w'));
+  }
+  EXPECT_GE(ws, 150u);
+  // Out-of-range widths are clamped.
+  o.width = 10;
+  EXPECT_EQ(vt::render_text(t, o), text);
+  o.width = 100000;
+  vt::text_options widest;
+  widest.width = vt::max_text_width;
+  EXPECT_EQ(vt::render_text(t, o), vt::render_text(t, widest));
+}
+
+// The story: the events that explain the failure, the failing one among them.
+TEST_P(TestdataTrace, StoryTellsTheFailure) {
+  const vt::trace t = vt::parse_file(testdata(GetParam().file));
+  ASSERT_FALSE(t.story.empty());
+  EXPECT_LE(t.story.size(), 6u);
+  bool failing = false;
+  for (const auto& st : t.story) {
+    EXPECT_FALSE(st.text.empty());
+    EXPECT_EQ(st.text.find('\n'), std::string::npos);
+    if (st.event) {
+      EXPECT_LT(*st.event, t.events.size());
+      failing = failing || st.event == t.failing_event;
+    }
+  }
+  EXPECT_TRUE(failing || t.result == result_kind::memory_leak) << GetParam().file;
+}
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+// What the story says for each kind of failure.
+TEST(Story, SaysWhatExplainsTheFailure) {
+  const auto story = [](const char* file) {
+    std::string s;
+    for (const auto& st : vt::parse_file(testdata(file)).story) {
+      s += (st.event ? "[" + std::to_string(*st.event) + "] " : std::string("- ")) + st.text + "\n";
+    }
+    return s;
+  };
+  // data race: the two accesses and the pair that did not order them
+  const std::string race = story("mutant_relaxed_release_handoff.trace.txt");
+  EXPECT_PRED2(contains, race,
+               "[5] the earlier access: thread 0 at models/handoff_model.cpp:22: write of "
+               "653");
+  EXPECT_PRED2(contains, race,
+               "[6] then thread 0 in release at impl/vsem/semaphore.hpp:135: fetch_add");
+  EXPECT_PRED2(contains, race, "[9] read by thread 1 in try_acquire");
+  // a release fence before the relaxed store counts as release
+  const std::string fence = story("relacy_fence_data_race.trace.txt");
+  EXPECT_PRED2(contains, fence,
+               "- thread 1's atomic load is relaxed, not acquire: the access at "
+               "gen.cpp:49 is not ordered before the one at gen.cpp:50");
+  EXPECT_PRED2(contains, race,
+               "- thread 0's fetch_add is relaxed, not release: the access at "
+               "models/handoff_model.cpp:22 is not ordered before the one at "
+               "models/handoff_model.cpp:26");
+  EXPECT_PRED2(contains, race, "[10] the racing access: thread 1");
+  // lost wakeup: the sleeper and the release that issued no wake
+  const std::string lost = story("mutant_skip_wake_handoff.trace.txt");
+  EXPECT_PRED2(contains, lost, "[11] goes to sleep: thread 1 in acquire_slow");
+  EXPECT_PRED2(contains, lost,
+               "[12] the release that should wake it: thread 0 in release at "
+               "impl/vsem/semaphore.hpp:135: fetch_add");
+  EXPECT_PRED2(contains, lost, "- that release issued no wake, so thread 1 sleeps forever");
+  // use after free: the free and the later access
+  const std::string uaf = story("mutant_touch_after_release_destruction.trace.txt");
+  EXPECT_PRED2(contains, uaf, "[9] freed: thread 1");
+  EXPECT_PRED2(contains, uaf,
+               "[11] then accessed: thread 0 in release at impl/vsem/semaphore.hpp:141");
+  // mutex deadlock: the holder and the waiter
+  const std::string mutex = story("relacy_mutex_deadlock.trace.txt");
+  EXPECT_PRED2(contains, mutex, "holds the mutex: thread");
+  EXPECT_PRED2(contains, mutex, "waits for it forever: thread");
+}
+
 TEST_P(TestdataTrace, HtmlHasLanesFailingEventAndSummary) {
   const vt::trace t = vt::parse_file(testdata(GetParam().file));
   const std::string h = vt::render_html(t, GetParam().file);
@@ -377,8 +551,19 @@ TEST_P(TestdataTrace, HtmlHasLanesFailingEventAndSummary) {
     EXPECT_NE(h.find("<div class=\"lane\" id=\"lane-" + std::to_string(th.id) + "\""),
               std::string::npos);
   }
-  EXPECT_NE(h.find(" failing\" data-i=\"" + std::to_string(*t.failing_event) + "\""),
+  EXPECT_NE(h.find(" failing\" id=\"ev-" + std::to_string(*t.failing_event) + "\" tabindex=\"0\""),
             std::string::npos);
+  // The story box above the lanes links the events that explain the failure.
+  const std::size_t story = h.find("<section id=\"story\"");
+  ASSERT_NE(story, std::string::npos);
+  EXPECT_LT(story, h.find("<div class=\"lanes\""));
+  for (const auto& st : t.story) {
+    if (!st.event) continue;
+    const std::string i = std::to_string(*st.event);
+    EXPECT_NE(h.find("<a href=\"#ev-" + i + "\" data-goto=\"" + i + "\">", story),
+              std::string::npos);
+    EXPECT_NE(h.find(" id=\"ev-" + i + "\""), std::string::npos);
+  }
   EXPECT_NE(h.find("id=\"summary\""), std::string::npos);
   // self-contained: no external resources
   EXPECT_EQ(h.find("http://"), std::string::npos);
@@ -559,7 +744,7 @@ TEST(Malformed, Empty) {
 
 TEST(Malformed, Garbage) {
   EXPECT_EQ(error_line("hello\nworld\n"), 2u);
-  EXPECT_EQ(error_line("{\"json\": true}\n"), 2u);
+  EXPECT_NE(error_text("{\"json\": true}\n").find("JSON trace: test: missing"), std::string::npos);
   EXPECT_EQ(error_line("[0] 0: <0x1> load, value=0, in f, a.cpp(1)\n"), 1u);
   EXPECT_EQ(error_line("t\nDEADLOCK (deadlock detected)\niteration: x\n"), 3u);
   EXPECT_EQ(error_line("t\nDEADLOCK\niteration: 1\n\nhistory\n"), 5u);
@@ -571,9 +756,220 @@ TEST(Malformed, Garbage) {
   }
 }
 
-TEST(Malformed, OutputOfAPassingRun) {
-  EXPECT_NE(error_text("t\niterations: 848\ntotal time: 3\nthroughput: 282666\n\n").find("passing"),
+// ---- inputs: passing runs, progress lines, JSON, streams ----------------------------
+TEST(Input, OutputOfAPassingRunIsNoCounterexample) {
+  try {
+    (void)vt::parse("t\niterations: 848\ntotal time: 3\nthroughput: 282666\n\n");
+    ADD_FAILURE() << "no passing_run";
+  } catch (const vt::passing_run& e) {
+    EXPECT_STREQ(e.what(), "no counterexample in this file: test t (848 iterations) passed");
+    ASSERT_EQ(e.runs().size(), 1u);
+    EXPECT_EQ(e.runs()[0].test, "t");
+    EXPECT_EQ(e.runs()[0].iterations, 848u);
+  }
+  // What Relacy wrote for a passing run, its progress lines included.
+  try {
+    (void)vt::parse_file(testdata("inputs/passing_run.txt"));
+    ADD_FAILURE() << "no passing_run";
+  } catch (const vt::passing_run& e) {
+    EXPECT_STREQ(e.what(),
+                 "no counterexample in this file: test handoff (200000 iterations) passed");
+  }
+  try {
+    (void)vt::parse(
+        "a\niterations: 1\ntotal time: 3\nthroughput: 2\n\n"
+        "N1a1bE\niterations: 2\ntotal time: 3\nthroughput: 2\n\n"
+        "c\niterations: 3\ntotal time: 3\nthroughput: 2\n");
+    ADD_FAILURE() << "no passing_run";
+  } catch (const vt::passing_run& e) {
+    EXPECT_STREQ(e.what(),
+                 "no counterexample in this file: tests a (1 iteration), a::b (2 iterations) and "
+                 "c (3 iterations) passed");
+  }
+  // A broken passing block is an error naming the line, not a pass.
+  EXPECT_EQ(error_line("t\niterations: 848\ntotal time: 3\n"), 4u);
+  EXPECT_EQ(error_line("t\niterations: 848\nthroughput: 3\n"), 3u);
+  EXPECT_EQ(error_line("t\niterations: x\ntotal time: 3\nthroughput: 282666\n"), 2u);
+  EXPECT_FALSE(dynamic_cast<const vt::passing_run*>(
+      &static_cast<const vt::parse_error&>(vt::parse_error(1, "x"))));
+}
+
+TEST(Input, PassingRunsBeforeTheFailingOneAreSkipped) {
+  // Relacy's own output: a passing test (with progress lines), then a failing one.
+  const vt::trace t = vt::parse_file(testdata("inputs/passed_then_failed_with_progress.trace.txt"));
+  check_invariants(t);
+  EXPECT_EQ(t.test, "assert_test");
+  EXPECT_EQ(t.result, result_kind::user_assert_failed);
+  EXPECT_EQ(t.summary.rfind("thread 1's assertion `v == 0 || v == 2` failed at gen.cpp:", 0), 0u)
+      << t.summary;
+}
+
+// "3% (65536/2000000)" lines are skipped wherever they are; line numbers in
+// errors still count them.
+TEST(Input, ProgressLinesAreSkipped) {
+  const vt::trace plain = vt::parse(good);
+  std::string with;
+  std::size_t n = 0;
+  for (std::size_t p = 0; p < good.size();) {
+    const std::size_t e = good.find('\n', p);
+    with += good.substr(p, e + 1 - p);
+    if (n++ % 2 == 0) with += std::to_string(n) + "% (" + std::to_string(65536 * n) + "/2000000)\n";
+    p = e + 1;
+  }
+  with += "100% (2000000/2000000)";  // the last line, without a newline
+  const vt::trace t = vt::parse(with);
+  EXPECT_EQ(t.summary, plain.summary);
+  EXPECT_EQ(vt::to_json(t), vt::to_json(plain));
+  EXPECT_EQ(t.events[1].source_line, plain.events[1].source_line + 3);
+  EXPECT_EQ(error_line(replace(with, "iteration: 1", "iteration: x")), 4u);
+  // Only the exact form is a progress line.
+  for (const char* near : {"3% (65536/2000000", "3 % (65536/2000000)", "% (1/2)", "3% (65536/)",
+                           "3% (65536/2000000) ", "x3% (65536/2000000)"}) {
+    EXPECT_THROW((void)vt::parse(
+                     replace(good, "iteration: 1\n", "iteration: 1\n" + std::string(near) + "\n")),
+                 vt::parse_error)
+        << near;
+  }
+}
+
+TEST(Input, Stream) {
+  std::istringstream in(good);
+  EXPECT_EQ(vt::parse_stream(in, "<stdin>").summary, vt::parse(good).summary);
+  std::istringstream json(vt::to_json(vt::parse(good)));
+  EXPECT_EQ(vt::parse_stream(json, "<stdin>").summary, vt::parse(good).summary);
+}
+
+// A .trace.json file as vsem-verify writes it next to the .trace.txt.
+TEST(Json, TheRunnersJsonFileReads) {
+  const vt::trace j = vt::parse_file(testdata("inputs/relacy_fence_data_race.trace.json"));
+  const vt::trace t = vt::parse_file(testdata("relacy_fence_data_race.trace.txt"));
+  check_invariants(j);
+  EXPECT_EQ(j.summary, t.summary);
+  EXPECT_EQ(j.failing_event, t.failing_event);
+  EXPECT_EQ(j.conflicts, t.conflicts);
+  EXPECT_EQ(vt::render_text(j), vt::render_text(t));
+}
+
+TEST(Json, MalformedJsonIsAnErrorNamingTheLine) {
+  const std::string j = vt::to_json(vt::parse(good));
+  EXPECT_EQ(error_line(j.substr(0, j.size() / 2)),
+            1u + static_cast<std::size_t>(std::count(j.begin(), j.begin() + j.size() / 2, '\n')));
+  EXPECT_NE(error_text("{\n\"test\": x}").find("line 2: not valid JSON"), std::string::npos)
+      << error_text("{\n\"test\": x}");
+  EXPECT_NE(error_text("  {").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_text(std::string(100, '{')).find("nested more than"), std::string::npos);
+  EXPECT_NE(error_text("{\"a\": " + std::string(100, '[') + std::string(100, ']') + "}")
+                .find("nested more than"),
             std::string::npos);
+  EXPECT_NE(error_text("{\"a\": \"[[[[[[[[[[[[[[[[[[[[[[[[\"}").find("test: missing"),
+            std::string::npos);  // brackets in strings do not count
+}
+
+TEST(Json, InconsistentTracesAreErrors) {
+  const std::string j = vt::to_json(vt::parse(good));
+  const auto msg = [&](std::string_view from, std::string_view to) {
+    return error_text(replace(j, from, to));
+  };
+  EXPECT_NE(msg("\"failing_event\": 1", "\"failing_event\": 3").find("failing_event: event 3 of 3"),
+            std::string::npos);
+  EXPECT_NE(msg("\"conflicts\": [0]", "\"conflicts\": [1]").find("conflicts[0]: the failing"),
+            std::string::npos);
+  EXPECT_NE(msg("\"conflicts\": [0]", "\"conflicts\": [2, 0]").find("ascending"),
+            std::string::npos);
+  EXPECT_NE(msg("{\"index\": 1, \"thread\": 1", "{\"index\": 1, \"thread\": 7")
+                .find("events[1].thread: thread 7 of 2"),
+            std::string::npos);
+  EXPECT_NE(msg("{\"index\": 1,", "{\"index\": 2,").find("events[1].index: expected 1"),
+            std::string::npos);
+  EXPECT_NE(msg("\"events\": [1, 2]", "\"events\": [2, 1]").find("threads[1].events"),
+            std::string::npos);
+  EXPECT_NE(msg("\"state\": \"running\"", "\"state\": \"gone\"").find("unknown thread state"),
+            std::string::npos);
+  EXPECT_NE(msg("\"summary\": \"", "\"summary\": 7, \"x\": \"").find("summary: expected a string"),
+            std::string::npos);
+  EXPECT_NE(msg("\"result_kind\": \"data_race\"", "\"result_kind\": \"oops\"").find("unknown kind"),
+            std::string::npos);
+  EXPECT_NE(msg("\"iteration\": 1", "\"iteration\": -1").find("iteration: expected a number"),
+            std::string::npos);
+  EXPECT_NE(msg("\"line\": 5", "\"line\": 5.5").find("events[0].line"), std::string::npos);
+  EXPECT_EQ(error_text("[]").find("JSON"), std::string::npos);  // not '{': read as a text trace
+  EXPECT_NE(error_text("{}").find("JSON trace: test: missing"), std::string::npos);
+}
+
+// What to_json() writes reads back as the same trace.
+TEST_P(TestdataTrace, JsonRoundTrip) {
+  const vt::trace t = vt::parse_file(testdata(GetParam().file));
+  const std::string j = vt::to_json(t);
+  const vt::trace r = vt::parse(j);
+  check_invariants(r);
+  EXPECT_EQ(r.summary, t.summary);
+  EXPECT_EQ(r.test, t.test);
+  EXPECT_EQ(r.test_display, t.test_display);
+  EXPECT_EQ(r.result, t.result);
+  EXPECT_EQ(r.result_text, t.result_text);
+  EXPECT_EQ(r.detail, t.detail);
+  EXPECT_EQ(r.iteration, t.iteration);
+  EXPECT_EQ(r.failing_event, t.failing_event);
+  EXPECT_EQ(r.conflicts, t.conflicts);
+  EXPECT_EQ(r.blocked_threads, t.blocked_threads);
+  ASSERT_EQ(r.threads.size(), t.threads.size());
+  for (std::size_t i = 0; i < t.threads.size(); ++i) {
+    EXPECT_EQ(r.threads[i].events, t.threads[i].events);
+    EXPECT_EQ(r.threads[i].state, t.threads[i].state);
+  }
+  ASSERT_EQ(r.leaks.size(), t.leaks.size());
+  for (std::size_t i = 0; i < t.leaks.size(); ++i) {
+    EXPECT_EQ(r.leaks[i].address, t.leaks[i].address);
+    EXPECT_EQ(r.leaks[i].size, t.leaks[i].size);
+    EXPECT_EQ(r.leaks[i].alloc_event, t.leaks[i].alloc_event);
+  }
+  ASSERT_EQ(r.events.size(), t.events.size());
+  for (std::size_t i = 0; i < t.events.size(); ++i) {
+    const vt::event& a = t.events[i];
+    const vt::event& b = r.events[i];
+    EXPECT_EQ(b.thread, a.thread);
+    EXPECT_EQ(b.kind, a.kind) << i;
+    EXPECT_EQ(b.text, a.text);
+    EXPECT_EQ(b.op, a.op);
+    EXPECT_EQ(b.object, a.object);
+    EXPECT_EQ(b.value, a.value);
+    EXPECT_EQ(b.prev, a.prev);
+    EXPECT_EQ(b.arg, a.arg);
+    EXPECT_EQ(b.order, a.order);
+    EXPECT_EQ(b.stale, a.stale);
+    EXPECT_EQ(b.failed, a.failed);
+    EXPECT_EQ(b.timed, a.timed);
+    EXPECT_EQ(b.target_thread, a.target_thread);
+    EXPECT_EQ(b.size, a.size);
+    EXPECT_EQ(b.short_function, a.short_function);
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.file, a.file);
+    EXPECT_EQ(b.line, a.line);
+    EXPECT_EQ(b.internal, a.internal);
+  }
+  EXPECT_EQ(vt::to_json(r), j);
+  EXPECT_EQ(vt::render_text(r), vt::render_text(t));
+}
+
+TEST(Names, ReadableTestName) {
+  EXPECT_EQ(vt::readable_test_name("N12_GLOBAL__N_17handoffE"), "handoff");
+  EXPECT_EQ(vt::readable_test_name("8my_model"), "my_model");
+  EXPECT_EQ(vt::readable_test_name("my_model"), "my_model");
+  EXPECT_EQ(vt::readable_test_name("N4vsem5model7handoffE"), "vsem::model::handoff");
+  EXPECT_EQ(vt::readable_test_name("N12_GLOBAL__N_17handoffILi2EEE"), "handoff<2>");
+  EXPECT_EQ(vt::readable_test_name("handoffILi2EE"), "handoff<2>");  // Relacy drops the "7"
+  EXPECT_EQ(vt::readable_test_name("i"), "i");                       // not "int"
+  EXPECT_EQ(vt::readable_test_name("mutant/skip_wake@handoff"), "mutant/skip_wake@handoff");
+  EXPECT_EQ(vt::readable_test_name("condvar_test"), "condvar_test");
+  EXPECT_EQ(vt::readable_test_name("N12_GLOBAL__N_1"), "N12_GLOBAL__N_1");
+  EXPECT_EQ(vt::readable_test_name(""), "");
+  const std::string long_name(300, 'a');
+  EXPECT_EQ(vt::readable_test_name(long_name), long_name);
+  // The runner's readable first line is kept in the trace as it is.
+  const vt::trace t = vt::parse(replace(good, "handoff\n", "mutant/skip_wake@handoff\n"));
+  EXPECT_EQ(t.test_display, "mutant/skip_wake@handoff");
+  EXPECT_NE(vt::render_text(t).find("test mutant/skip_wake@handoff |"), std::string::npos);
+  EXPECT_EQ(vt::parse_file(testdata("mutant_skip_wake_handoff.trace.txt")).test_display, "handoff");
 }
 
 TEST(Malformed, Truncated) {
@@ -685,7 +1081,7 @@ TEST(Events, Kinds) {
   EXPECT_EQ(t.threads[0].state, vt::thread_state::finished);
   EXPECT_EQ(t.threads[2].state, vt::thread_state::blocked);
   EXPECT_EQ(t.test, "N12_GLOBAL__N_124libcxx_46357_two_waitersE");
-  EXPECT_EQ(t.test_display, "(anonymous namespace)::libcxx_46357_two_waiters");
+  EXPECT_EQ(t.test_display, "libcxx_46357_two_waiters");
   EXPECT_EQ(t.iteration, 759u);
 }
 

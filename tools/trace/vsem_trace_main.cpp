@@ -22,8 +22,11 @@ constexpr const char* usage =
     "       vsem-trace --json FILE [-o OUT]\n"
     "       vsem-trace --html FILE -o OUT.html\n"
     "\n"
-    "Reads the raw Relacy trace of a failing run (what vsem-verify writes to\n"
-    "<out>/<run>.trace.txt) and explains it.\n"
+    "Reads the trace of a failing run and explains it. FILE is what vsem-verify\n"
+    "writes for it: the raw Relacy trace <out>/<run>.trace.txt, or the structured\n"
+    "trace <out>/<run>.trace.json; '-' reads standard input (either form, told\n"
+    "apart by the content). Relacy's progress lines ('3% (65536/2000000)') in a\n"
+    "raw trace are skipped, and so are passing runs before the failing one.\n"
     "\n"
     "  (default)      the summary sentence, then a swimlane view: one column per\n"
     "                 thread, one row per event in global order, each cell\n"
@@ -31,15 +34,27 @@ constexpr const char* usage =
     "                 '*' the accesses that conflict with it.\n"
     "  --all          also show Relacy-internal events ([CTOR BEGIN], frames in\n"
     "                 relacy/*.hpp), which are folded away by default\n"
-    "  --width N      width of the swimlane view, 100..160 (default: $COLUMNS, else the\n"
-    "                 terminal's width, else 140; always clamped to 100..160)\n"
+    "  --width N      the width of the text output in columns, N in 80..250 (other\n"
+    "                 values are an error); every line fits in it but the first\n"
+    "                 (the summary sentence, one line for scripts): an event's text\n"
+    "                 wraps inside its lane, nothing is cut. Without --width: $COLUMNS\n"
+    "                 when it is a number, else the terminal's width when standard\n"
+    "                 output is a terminal, else 140; that default is clamped to 80..250\n"
     "  --json         the structured trace as JSON (to stdout, or to OUT with -o)\n"
-    "  --html         a self-contained HTML page (no network), written to OUT\n"
+    "  --html         a self-contained HTML page (no network), written to OUT: the\n"
+    "                 summary, a 'What happened' story (the events that explain the\n"
+    "                 failure), the lanes; it opens scrolled to the failing event\n"
     "  -o, --output   output file for --json / --html\n"
     "  -h, --help     this text\n"
     "\n"
-    "Exit status: 0 on success, 1 on an output error, 2 on bad usage or a\n"
-    "malformed trace (the message names the line).\n";
+    "When FILE holds only the output of passing runs (the test name, then\n"
+    "'iterations: N', 'total time: T', 'throughput: X'), there is nothing to\n"
+    "explain: vsem-trace prints 'FILE: no counterexample in this file: test NAME\n"
+    "(N iterations) passed' (to standard error when the JSON goes to standard\n"
+    "output), writes no output file and exits with 0.\n"
+    "\n"
+    "Exit status: 0 on success (and for a passing run), 1 on an output error,\n"
+    "2 on bad usage or a malformed trace (the message names the line).\n";
 
 int bad_usage(const std::string& message) {
   std::fprintf(stderr, "vsem-trace: %s\n(run vsem-trace --help for usage)\n", message.c_str());
@@ -55,7 +70,7 @@ bool write_file(const std::string& path, const std::string& data) {
 }
 
 std::optional<unsigned> parse_width(std::string_view s) {
-  if (s.empty() || s.size() > 4) return std::nullopt;
+  if (s.empty() || s.size() > 9) return std::nullopt;  // no overflow
   unsigned v = 0;
   for (const char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
@@ -89,8 +104,10 @@ int main(int argc, char** argv) {
     } else if (a == "--width") {
       if (i + 1 >= argc) return bad_usage("--width needs a number");
       width = parse_width(argv[++i]);
-      if (!width || *width < 100 || *width > 160) return bad_usage("--width must be 100..160");
-    } else if (a.size() > 1 && a[0] == '-') {
+      if (!width || *width < vsem::trace::min_text_width || *width > vsem::trace::max_text_width) {
+        return bad_usage("--width must be a number in 80..250");
+      }
+    } else if (a.size() > 1 && a[0] == '-') {  // "-" alone is standard input
       return bad_usage("unknown option " + std::string(a));
     } else if (file.empty()) {
       file = a;
@@ -102,11 +119,17 @@ int main(int argc, char** argv) {
   if (m == mode::html && output.empty()) return bad_usage("--html needs -o OUT.html");
   if (m == mode::text && !output.empty()) return bad_usage("-o is for --json and --html");
 
+  const bool from_stdin = file == "-";
+  const std::string name = from_stdin ? "<stdin>" : file;
   vsem::trace::trace t;
   try {
-    t = vsem::trace::parse_file(file);
+    t = from_stdin ? vsem::trace::parse_stream(std::cin, name) : vsem::trace::parse_file(file);
+  } catch (const vsem::trace::passing_run& e) {
+    std::FILE* to = m == mode::json && output.empty() ? stderr : stdout;
+    std::fprintf(to, "%s: %s\n", name.c_str(), e.what());
+    return std::fflush(to) == 0 ? 0 : 1;
   } catch (const vsem::trace::parse_error& e) {
-    std::fprintf(stderr, "vsem-trace: %s: %s\n", file.c_str(), e.what());
+    std::fprintf(stderr, "vsem-trace: %s: %s\n", name.c_str(), e.what());
     return 2;
   }
 
@@ -114,13 +137,16 @@ int main(int argc, char** argv) {
     case mode::text: {
       vsem::trace::text_options o;
       o.show_internal = all;
+      // render_text() clamps the defaults to min_text_width..max_text_width.
+      const char* cols = std::getenv("COLUMNS");
+      const auto columns = cols != nullptr ? parse_width(cols) : std::nullopt;
       if (width) {
         o.width = *width;
-      } else if (const char* cols = std::getenv("COLUMNS")) {
-        if (const auto w = parse_width(cols)) o.width = *w;  // clamped to 100..160
+      } else if (columns) {
+        o.width = *columns;
       } else if (winsize ws{}; isatty(STDOUT_FILENO) &&
                                ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-        o.width = ws.ws_col;  // clamped to 100..160
+        o.width = ws.ws_col;
       }
       std::fputs(vsem::trace::render_text(t, o).c_str(), stdout);
       return std::fflush(stdout) == 0 ? 0 : 1;
@@ -138,7 +164,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     case mode::html: {
-      if (!write_file(output, vsem::trace::render_html(t, file))) {
+      if (!write_file(output, vsem::trace::render_html(t, from_stdin ? "standard input" : file))) {
         std::fprintf(stderr, "vsem-trace: cannot write %s\n", output.c_str());
         return 1;
       }
