@@ -15,7 +15,7 @@ cd "$root"
 
 packages=(
   build-essential g++ clang clang-format cmake ninja-build
-  libgtest-dev googletest libbenchmark-dev nlohmann-json3-dev
+  libgtest-dev googletest libbenchmark-dev nlohmann-json3-dev libcli11-dev
   relacy-dev libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev
   chromium fonts-dejavu-core
   libclang-rt-14-dev   # clang's sanitizer runtimes (clang-tsan, clang-asan)

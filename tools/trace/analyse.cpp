@@ -34,7 +34,11 @@ bool acquire_like(std::string_view order) {
 
 class analyser {
  public:
-  explicit analyser(trace& t) : t_(t), ev_(t.events) {}
+  explicit analyser(trace& t) : t_(t), ev_(t.events) {
+    for (const auto& e : ev_) {
+      if (e.object && !e.object_name.empty()) names_.try_emplace(*e.object, e.object_name);
+    }
+  }
 
   void run() {
     thread_states();
@@ -195,10 +199,22 @@ class analyser {
   static std::string in_function(const event& e) {
     return hook_name(e.name) ? std::string() : "in " + e.name + " ";
   }
-  static std::string obj(const event& e) { return e.object ? hex_address(*e.object) : "?"; }
+  // The object's name from the source, else its address.
+  static std::string obj(const event& e) {
+    if (!e.object) return "?";
+    return e.object_name.empty() ? hex_address(*e.object) : e.object_name;
+  }
+  std::string obj(std::uint64_t a) const {
+    const auto it = names_.find(a);
+    return it == names_.end() ? hex_address(a) : it->second;
+  }
   // "its fetch_sub on 0x.. (1 -> 0)"
   static std::string effect(const event& e) {
     const std::string o = obj(e);
+    if (!e.value_recorded && e.kind == event_kind::load)
+      return "read of " + o + " (value not recorded)";
+    if (!e.value_recorded && e.kind == event_kind::store)
+      return "write to " + o + " (value not recorded)";
     switch (e.kind) {
       case event_kind::atomic_load:
         return "atomic load of " + o + " returned " + e.value.value_or("?") +
@@ -318,6 +334,7 @@ class analyser {
     if (f == none) f = last_meaningful(th, result_limit());
     if (f == none) return generic();
     t_.failing_event = f;
+    detail::mark_unrecorded_value(t_);
     const event& e = ev_[f];
     conflicts_ = conflicting_accesses(e);
     index culprit = none;
@@ -516,6 +533,7 @@ class analyser {
     index f = last_of(th, result_limit(), [](const event& e) { return e.is_access(); });
     if (f == none) return generic();
     t_.failing_event = f;
+    detail::mark_unrecorded_value(t_);
     const event& e = ev_[f];
     t_.summary = "thread " + std::to_string(th) + " " + (e.is_write() ? "wrote" : "read") +
                  " the uninitialized variable " + obj(e) + " " + in_function(e) + at(e);
@@ -689,7 +707,7 @@ class analyser {
             locked = i;
           }
         }
-        s += " waiting for mutex " + hex_address(*w.object);
+        s += " waiting for mutex " + obj(*w.object);
         if (owner >= 0) {
           s += " held by thread " + std::to_string(owner) + " (locked " + at(ev_[locked], &e) + ")";
           conflicts_.push_back(locked);
@@ -707,7 +725,7 @@ class analyser {
             notify = i;
           }
         }
-        s += " waiting on condition variable " + hex_address(*w.object);
+        s += " waiting on condition variable " + obj(*w.object);
         if (main) step(b, "waits: " + act(e));
         if (notify == none) {
           s += " that no thread notified after it began to wait";
@@ -730,8 +748,8 @@ class analyser {
           step(b, "goes to sleep: " + act(e));
         }
         if (c.write == none) {
-          s += ", and no other thread wrote " + hex_address(*w.object) + " after it went to sleep";
-          if (main) note("no other thread wrote " + hex_address(*w.object) + " after that");
+          s += ", and no other thread wrote " + obj(*w.object) + " after it went to sleep";
+          if (main) note("no other thread wrote " + obj(*w.object) + " after that");
           return s;
         }
         const event& x = ev_[c.write];
@@ -825,10 +843,29 @@ class analyser {
 
   trace& t_;
   const std::vector<event>& ev_;
+  std::map<std::uint64_t, std::string> names_;  // the objects' names, from the events
   std::vector<index> conflicts_;
 };
 
 }  // namespace
+
+// Relacy records no value for these accesses: rl::var's load() and store()
+// (relacy/var.hpp) log a var_event with T() -- not the value read or written --
+// when the access races ("if (false == data_->store(*c.threadx_)) {
+// RL_HIST(var_event<T>) {RL_INFO, this, T(), false} ...}", the same with
+// data_->load() in load()) and when load() finds the variable uninitialized.
+// So a racing store of 2 shows as "store, value=0".
+void detail::mark_unrecorded_value(trace& t) {
+  if (!t.failing_event || *t.failing_event >= t.events.size()) return;
+  event& e = t.events[*t.failing_event];
+  const bool race = t.result == result_kind::data_race &&
+                    (e.kind == event_kind::load || e.kind == event_kind::store);
+  const bool uninitialized =
+      t.result == result_kind::uninitialized_access && e.kind == event_kind::load;
+  if (!race && !uninitialized) return;
+  e.value_recorded = false;
+  e.value.reset();
+}
 
 void detail::analyse(trace& t) {
   analyser(t).run();

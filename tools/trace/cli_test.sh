@@ -46,7 +46,9 @@ check unknown-option 2 "$vt" --frobnicate "$skip" && expect unknown-option "$out
 check html-needs-output 2 "$vt" --html "$skip"
 check missing-file 2 "$vt" "$out/does-not-exist.trace.txt" && expect missing-file "$out/stderr" 'cannot open'
 
-check text 0 "$vt" "$skip" &&
+# --no-sources: the testdata traces name /work/main/...; where that checkout
+# exists, its (newer) sources would name objects.
+check text 0 "$vt" --no-sources "$skip" &&
   expect text "$out/stdout" "^thread 1 blocked forever in acquire_slow at impl/vsem/semaphore.hpp:321 after thread 0's release at :135 issued no wake$" &&
   expect text "$out/stdout" '^test handoff \| DEADLOCK' &&
   expect text "$out/stdout" '^>>  11 \|' &&
@@ -151,6 +153,33 @@ check bad-json 2 "$vt" "$out/bad.trace.json" && expect bad-json "$out/stderr" 'l
 sed 's/"failing_event": 11/"failing_event": 999/' "$out/skip.json" >"$out/inconsistent.trace.json"
 check inconsistent-json 2 "$vt" "$out/inconsistent.trace.json" &&
   expect inconsistent-json "$out/stderr" 'JSON trace: failing_event: event 999 of'
+
+# object names from the source lines: --sources DIR (testdata/sources holds the lines
+# that inputs/slot_queue_v1_named.trace.txt names; its /ci/vsem/ paths do not exist)
+named="$testdata/inputs/slot_queue_v1_named.trace.txt"
+named_summary="data race: thread 0 wrote slot_ at examples/model_check/slot_queue.hpp:18 while thread 1's read at :24 is not ordered before it"
+check help-sources 0 "$vt" --help && expect help-sources "$out/stdout" '--sources DIR' &&
+  expect help-sources "$out/stdout" '--no-sources'
+check sources 0 "$vt" --sources "$testdata/sources" --width 140 "$named" &&
+  expect sources "$out/stdout" "^$named_summary\$" &&
+  expect sources "$out/stdout" '^>>  30 \| slot_ write \? +slot_queue\.hpp:18 \|$' &&
+  expect sources "$out/stdout" '^ \*  21 \| +\| slot_ read 1 ' &&
+  expect sources "$out/stdout" '^     9 \| state_@1 fetch_add 0->1 rel ' &&
+  expect sources "$out/stdout" '^objects: state_@1=0x561f4eb47828 \(atomic\), state_@2=0x561f4eb47860 \(atomic\), slot_=0x561f4eb47898 \(var\)$'
+check sources-json 0 "$vt" --json --sources "$testdata/sources" "$named" &&
+  expect sources-json "$out/stdout" '"object_name": "slot_", "value": null, "value_recorded": false' &&
+  expect sources-json "$out/stdout" 'write to slot_ \(value not recorded\)'
+check sources-html 0 "$vt" --html --sources "$testdata/sources" "$named" -o "$out/named.html" &&
+  expect sources-html "$out/named.html" '&gt;&gt;</span>slot_ write \?</div>'
+for how in --no-sources "--sources $out/no-such-dir" ""; do
+  # shellcheck disable=SC2086 # $how is one option or two words
+  check "sources-absent '$how'" 0 "$vt" $how "$named" &&
+    expect "sources-absent '$how'" "$out/stdout" '^data race: thread 0 wrote 0x561f4eb47898 at examples/' &&
+    expect "sources-absent '$how'" "$out/stdout" '^>>  30 \| @3 write \? '
+done
+check sources-needs-dir 2 "$vt" "$named" --sources && expect sources-needs-dir "$out/stderr" 'needs a directory'
+check sources-twice 2 "$vt" --no-sources --sources "$testdata/sources" "$named" &&
+  expect sources-twice "$out/stderr" 'given twice'
 
 # malformed inputs: exit status 2 and a message naming the line
 printf 'hello\nworld\n' >"$out/garbage.trace.txt"

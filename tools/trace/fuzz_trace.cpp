@@ -2,6 +2,8 @@
 // starts with '{') either parses into a trace whose
 // structure is consistent, and renders as JSON, text and HTML, or is rejected
 // with vsem::trace::parse_error. Built with -fsanitize=fuzzer,address,undefined.
+// The input is also read as a source line to name an object in (it reads no
+// file: parse() runs without parse_options::read_sources).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +33,12 @@ bool valid_utf8(std::string_view s) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  using vsem::trace::event_kind;
+  for (const event_kind k :
+       {event_kind::load, event_kind::rmw, event_kind::cas, event_kind::futex_wake}) {
+    const auto name = vsem::trace::source_object_name(text, k, "fetch_add", "0");
+    require(!name || (!name->empty() && name->size() <= 96));
+  }
   vsem::trace::trace t;
   try {
     t = vsem::trace::parse(text);

@@ -1,5 +1,5 @@
 // Declarations shared by the units of vsem_trace (not installed, not API):
-//   names.cpp     enum names, function names, file paths, test names
+//   names.cpp     enum names, function names, file paths, test names, object names
 //   classify.cpp  what an event text is (classify()), Relacy's result names
 //   parse.cpp     the text reader and parse() / parse_file() / parse_stream()
 //   parse_json.cpp  the reader of to_json()'s output
@@ -47,6 +47,16 @@ std::optional<parsed_result> match_known_result(std::string_view s);
 // Sets e.kind, e.op and the fields of that kind (object, value, order, ...)
 // from Relacy's event text.
 void classify(event& e, std::string_view text);
+
+// Names the objects of a parsed trace from its source lines (sets each event's
+// object_name; see parse_options). Never throws for a file it cannot read.
+void name_objects(trace& t, const parse_options& options);
+
+// Marks the value of the failing event as not recorded (value_recorded =
+// false, value empty) when it is a plain-variable access Relacy logged without
+// its value: the racing load or store of a DATA RACE, the load of an
+// ACCESS TO UNINITIALIZED VARIABLE. Needs failing_event.
+void mark_unrecorded_value(trace& t);
 
 // Finds what went wrong in a parsed trace: sets failing_event, conflicts,
 // blocked_threads, the threads' end states, leaks[].alloc_event, summary and story.

@@ -51,7 +51,10 @@ void append_event(std::string& o, const event& e) {
   string_field(o, ", \"op\": ", e.op);
   optional_field(
       o, ", \"object\": ", e.object ? std::optional(detail::hex_address(*e.object)) : std::nullopt);
+  optional_field(o, ", \"object_name\": ",
+                 e.object_name.empty() ? std::nullopt : std::optional(e.object_name));
   optional_field(o, ", \"value\": ", e.value);
+  if (!e.value_recorded) o += ", \"value_recorded\": false";
   optional_field(o, ", \"prev\": ", e.prev);
   optional_field(o, ", \"order\": ", e.order.empty() ? std::nullopt : std::optional(e.order));
   if (e.stale) o += ", \"stale\": true";

@@ -451,7 +451,7 @@ class parser {
 
 }  // namespace
 
-trace parse(std::string_view text) {
+trace parse(std::string_view text, const parse_options& options) {
   if (text.size() > max_input_bytes) {
     throw parse_error(0, "input is " + std::to_string(text.size()) + " bytes; the limit is " +
                              std::to_string(max_input_bytes));
@@ -459,11 +459,12 @@ trace parse(std::string_view text) {
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') return detail::parse_json(text);
   trace t = parser(text).run();
+  detail::name_objects(t, options);
   detail::analyse(t);
   return t;
 }
 
-trace parse_stream(std::istream& in, const std::string& name) {
+trace parse_stream(std::istream& in, const std::string& name, const parse_options& options) {
   std::string text;
   char buf[1 << 16];
   while (in) {
@@ -476,13 +477,13 @@ trace parse_stream(std::istream& in, const std::string& name) {
     text.append(buf, got);
   }
   if (in.bad()) throw parse_error(0, "cannot read " + name);
-  return parse(text);
+  return parse(text, options);
 }
 
-trace parse_file(const std::string& path) {
+trace parse_file(const std::string& path, const parse_options& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw parse_error(0, "cannot open " + path);
-  return parse_stream(in, path);
+  return parse_stream(in, path, options);
 }
 
 }  // namespace vsem::trace

@@ -176,6 +176,12 @@ class reader {
       e.thread = static_cast<unsigned>(th);
       e.text = str(j, "text", w);
       classify(e, e.text);
+      // "object_name" came later: optional, null when the object has none.
+      if (const auto it = j.find("object_name"); it != j.end() && !it->is_null()) {
+        if (!it->is_string()) bad(w + ".object_name", "expected a string or null");
+        e.object_name = it->get<std::string>();
+        if (e.object_name.size() > 256) bad(w + ".object_name", "longer than 256 bytes");
+      }
       // The JSON keeps the short function name and the display path only.
       e.function = e.short_function = str(j, "function", w);
       e.name = str(j, "name", w);
@@ -231,6 +237,8 @@ class reader {
       block.alloc_event = optional_event(l[i], "alloc_event", w);
       t_.leaks.push_back(block);
     }
+    // Derived, not read: JSON written before "value_recorded" gets it too.
+    mark_unrecorded_value(t_);
     // "story" came later: optional.
     if (root_.contains("story")) {
       const json& st = array(root_, "story", "", max_events);

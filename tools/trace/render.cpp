@@ -20,7 +20,8 @@ using detail::printable_ascii;
 
 namespace {
 
-// Short labels "@1", "@2", ... for object addresses, in order of first use.
+// Labels for object addresses: the object's name from the source (event::
+// object_name: "slot_", "state_@2"), else "@1", "@2", ... in order of first use.
 class object_labels {
  public:
   explicit object_labels(const trace& t) {
@@ -32,21 +33,33 @@ class object_labels {
         it->second = order_.size();
         kinds_.push_back(object_kind(e));
         uses_.push_back(0);
+        names_.emplace_back();
       }
       ++uses_[it->second - 1];
+      if (names_[it->second - 1].empty()) names_[it->second - 1] = e.object_name;
     }
   }
   std::string label(std::uint64_t a) const {
     const auto it = labels_.find(a);
     if (it == labels_.end()) return hex_address(a);
-    std::string l = "@";  // not "@" + to_string(): g++ 12 -O3 -Wrestrict false positive
-    l += std::to_string(it->second);
-    return l;
+    if (!names_[it->second - 1].empty()) return names_[it->second - 1];
+    return number(it->second - 1);
   }
   std::string label(const event& e) const { return e.object ? label(*e.object) : std::string(); }
+  // "@3" for order()[2], named or not.
+  static std::string number(std::size_t i) {
+    std::string l = "@";  // not "@" + to_string(): g++ 12 -O3 -Wrestrict false positive
+    l += std::to_string(i + 1);
+    return l;
+  }
+  std::string number_of(std::uint64_t a) const {
+    const auto it = labels_.find(a);
+    return it == labels_.end() ? hex_address(a) : number(it->second - 1);
+  }
   const std::vector<std::uint64_t>& order() const { return order_; }
   std::string_view kind(std::size_t i) const { return kinds_[i]; }
   std::size_t uses(std::size_t i) const { return uses_[i]; }
+  const std::string& name(std::size_t i) const { return names_[i]; }
 
  private:
   static std::string_view object_kind(const event& e) {
@@ -76,6 +89,7 @@ class object_labels {
   std::vector<std::uint64_t> order_;
   std::vector<std::string_view> kinds_;
   std::vector<std::size_t> uses_;
+  std::vector<std::string> names_;
 };
 
 std::string short_order(std::string_view o) {
@@ -396,7 +410,7 @@ std::string render_text(const trace& t, const text_options& options) {
   if (!L.order().empty()) {
     std::string objs = "objects:";
     for (std::size_t k = 0; k < L.order().size() && k < 64; ++k) {
-      objs += " @" + std::to_string(k + 1) + "=" + hex_address(L.order()[k]) + " (" +
+      objs += " " + L.label(L.order()[k]) + "=" + hex_address(L.order()[k]) + " (" +
               std::string(L.kind(k)) + ")";
       if (k + 1 < L.order().size()) objs += ",";
     }
@@ -603,6 +617,8 @@ std::string detail_text(const event& e) {
   std::string d = "[" + std::to_string(e.index) + "] thread " + std::to_string(e.thread) + ": " +
                   e.text + "\nkind " + std::string(to_string(e.kind));
   if (e.object) d += ", object " + hex_address(*e.object);
+  if (!e.object_name.empty()) d += " (" + e.object_name + ")";
+  if (!e.value_recorded) d += "\nvalue: not recorded (Relacy logs none for this access)";
   d += "\nin " + (e.short_function.empty() ? std::string("?") : e.short_function) + "\nat " +
        location(e);
   return d;
@@ -721,7 +737,7 @@ std::string render_html(const trace& t, std::string_view source_name) {
            "\" data-i=\"" + std::to_string(e.index) + "\" data-kind=\"";
       h += to_string(e.kind);
       h += "\"";
-      if (e.object) h += " data-obj=\"" + L.label(*e.object) + "\"";
+      if (e.object) h += " data-obj=\"" + L.number_of(*e.object) + "\"";
       h += row_style(e);
       h += " title=\"";
       esc(detail_text(e));
@@ -744,12 +760,17 @@ std::string render_html(const trace& t, std::string_view source_name) {
   h += "</div>\n</main>\n";
 
   if (!L.order().empty()) {
-    h += "<section class=\"objects\"><h2>Objects</h2><table><tr><th>label</th><th>address</th>"
-         "<th>kind (first use)</th><th>events</th></tr>";
+    h += "<section class=\"objects\"><h2>Objects</h2><table><tr><th>label</th><th>name</th>"
+         "<th>address</th><th>kind (first use)</th><th>events</th></tr>";
     for (std::size_t k = 0; k < L.order().size(); ++k) {
-      h += "<tr><td>@" + std::to_string(k + 1) + "</td><td><code>" + hex_address(L.order()[k]) +
-           "</code></td><td>" + std::string(L.kind(k)) + "</td><td>" + std::to_string(L.uses(k)) +
-           "</td></tr>";
+      h += "<tr><td>" + L.number(k) + "</td><td>";
+      if (!L.name(k).empty()) {
+        h += "<code>";
+        esc(L.name(k));
+        h += "</code>";
+      }
+      h += "</td><td><code>" + hex_address(L.order()[k]) + "</code></td><td>" +
+           std::string(L.kind(k)) + "</td><td>" + std::to_string(L.uses(k)) + "</td></tr>";
     }
     h += "</table></section>\n";
   }

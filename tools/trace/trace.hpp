@@ -117,8 +117,14 @@ struct event {
   event_kind kind = event_kind::message;
   std::string text;  // the event text exactly as Relacy printed it
   std::string op;  // the operation: "atomic load", "fetch_add", "CAS", "futex_wait: sleeping", ...
-  std::optional<std::uint64_t> object;    // the <0x...> object, or addr= of alloc/free
-  std::optional<std::string> value;       // value read or written (new value of a RMW/CAS)
+  std::optional<std::uint64_t> object;  // the <0x...> object, or addr= of alloc/free
+  std::optional<std::string> value;     // value read or written (new value of a RMW/CAS)
+  // The object's name in the source ("slot_", "cells_[i].seq", "state_@2" when
+  // two objects share a name), empty when unknown: see parse_options::read_sources.
+  std::string object_name;
+  // False for a plain-variable access whose value Relacy did not record (the
+  // failing load or store of a data race, an uninitialized load): value is empty.
+  bool value_recorded = true;
   std::optional<std::string> prev;        // previous value (store, RMW, CAS)
   std::optional<std::string> arg;         // RMW operand; CAS comparand
   std::string order;                      // memory order, empty if none
@@ -184,17 +190,40 @@ struct trace {
   std::vector<story_step> story;
 };
 
+// Object names. With read_sources, parse() reads the source line of each access
+// (the file as the trace names it, or under source_dir) and takes the receiver
+// of the operation there: "slot_" in "slot_.store(item);", "cells_[i].seq" in
+// "cells_[i].seq.load(acquire)", "state_" in "Platform::wait(state_, 0);" (the
+// model platform's futex wait is a fetch_add(0) logged at its caller). A line
+// with no receiver, or several, for the operation names nothing. An object takes
+// the name most of its events give it (none on a tie); objects that share a name
+// are told apart by their label, "state_@1", "state_@3" (the "@N" of the text
+// output: objects numbered in order of first use). Names are used in the
+// summary, the story, the lanes and the JSON ("object_name"); objects without
+// one keep their address / "@N". A missing, unreadable or oversized file (more
+// than max_source_bytes; max_input_bytes in all), or more than max_source_files
+// files, just names nothing: reading sources never makes parse() fail.
+inline constexpr std::size_t max_source_bytes = std::size_t{4} << 20;  // 4 MiB a file
+inline constexpr std::size_t max_source_files = 256;
+struct parse_options {
+  bool read_sources = false;
+  // Not empty: a file under the trace's checkout (event::file is relative) is
+  // read as source_dir/event::file, not where the trace was made.
+  std::string source_dir;
+};
+
 // Parses a whole trace: Relacy's text output (progress lines "3% (65536/2000000)"
 // anywhere in it are skipped; passing runs before the failing one too), or the
-// JSON that to_json() writes (input whose first non-blank byte is '{'). Throws
-// parse_error, or passing_run when the text holds passing runs only.
-trace parse(std::string_view text);
+// JSON that to_json() writes (input whose first non-blank byte is '{'; it keeps
+// the object names it was written with). Throws parse_error, or passing_run when
+// the text holds passing runs only.
+trace parse(std::string_view text, const parse_options& options = {});
 // Reads (at most max_input_bytes) and parses a file; throws parse_error (line 0
 // for I/O errors).
-trace parse_file(const std::string& path);
+trace parse_file(const std::string& path, const parse_options& options = {});
 // The same for a stream read to its end (standard input); `name` names it in
 // error messages.
-trace parse_stream(std::istream& in, const std::string& name);
+trace parse_stream(std::istream& in, const std::string& name, const parse_options& options = {});
 
 // ---- helpers (exposed for tests) --------------------------------------------
 // The test name in the user's terms. Relacy prints typeid(test).name() without
@@ -221,6 +250,14 @@ std::string source_root(const std::vector<std::string_view>& files);
 std::string display_path(std::string_view file, std::string_view root = {});
 // "file:line" of an event, with the display path ("?" when Relacy gave none).
 std::string location(const event& e);
+// The object an event of kind `kind` (operation `op` and operand `arg`, as in
+// event::op and event::arg) acts on, named from its source line (see
+// parse_options): the one receiver of the operation on the line, or nullopt
+// when there is none or more than one. ("slot_.store(item);", store) -> "slot_";
+// ("a.load() + b.load()", load) -> nullopt; ("P::wait(state_, 0);", rmw,
+// "fetch_add", "0") -> "state_".
+std::optional<std::string> source_object_name(std::string_view line, event_kind kind,
+                                              std::string_view op = {}, std::string_view arg = {});
 
 // ---- output -----------------------------------------------------------------
 // The structured trace as one JSON object (valid UTF-8; invalid input bytes

@@ -18,9 +18,9 @@
 namespace {
 
 constexpr const char* usage =
-    "usage: vsem-trace [--all] [--width N] FILE\n"
-    "       vsem-trace --json FILE [-o OUT]\n"
-    "       vsem-trace --html FILE -o OUT.html\n"
+    "usage: vsem-trace [--all] [--width N] [--sources DIR | --no-sources] FILE\n"
+    "       vsem-trace --json [--sources DIR | --no-sources] FILE [-o OUT]\n"
+    "       vsem-trace --html [--sources DIR | --no-sources] FILE -o OUT.html\n"
     "\n"
     "Reads the trace of a failing run and explains it. FILE is what vsem-verify\n"
     "writes for it: the raw Relacy trace <out>/<run>.trace.txt, or the structured\n"
@@ -44,6 +44,14 @@ constexpr const char* usage =
     "  --html         a self-contained HTML page (no network), written to OUT: the\n"
     "                 summary, a 'What happened' story (the events that explain the\n"
     "                 failure), the lanes; it opens scrolled to the failing event\n"
+    "  --sources DIR  read the source files from DIR (a checkout of the sources the\n"
+    "                 trace was made from) rather than from where the trace names\n"
+    "                 them; by default they are read from there, to name objects\n"
+    "                 ('slot_' for 'slot_.store(item);'): the summary, the story and\n"
+    "                 the lanes use these names ('state_@2' when two objects share\n"
+    "                 one), and an object with none keeps its address or '@N'. A\n"
+    "                 missing or unreadable file names nothing; it is no error\n"
+    "  --no-sources   read no source file: objects are '@N' and addresses only\n"
     "  -o, --output   output file for --json / --html\n"
     "  -h, --help     this text\n"
     "\n"
@@ -87,6 +95,9 @@ int main(int argc, char** argv) {
   std::optional<unsigned> width;
   std::string file;
   std::string output;
+  vsem::trace::parse_options options;
+  options.read_sources = true;
+  bool sources_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "-h" || a == "--help") {
@@ -101,6 +112,15 @@ int main(int argc, char** argv) {
     } else if (a == "-o" || a == "--output") {
       if (i + 1 >= argc) return bad_usage(std::string(a) + " needs a file name");
       output = argv[++i];
+    } else if (a == "--sources" || a == "--no-sources") {
+      if (sources_given) return bad_usage("--sources or --no-sources given twice");
+      sources_given = true;
+      if (a == "--no-sources") {
+        options.read_sources = false;
+        continue;
+      }
+      if (i + 1 >= argc || argv[i + 1][0] == '\0') return bad_usage("--sources needs a directory");
+      options.source_dir = argv[++i];
     } else if (a == "--width") {
       if (i + 1 >= argc) return bad_usage("--width needs a number");
       width = parse_width(argv[++i]);
@@ -123,7 +143,8 @@ int main(int argc, char** argv) {
   const std::string name = from_stdin ? "<stdin>" : file;
   vsem::trace::trace t;
   try {
-    t = from_stdin ? vsem::trace::parse_stream(std::cin, name) : vsem::trace::parse_file(file);
+    t = from_stdin ? vsem::trace::parse_stream(std::cin, name, options)
+                   : vsem::trace::parse_file(file, options);
   } catch (const vsem::trace::passing_run& e) {
     std::FILE* to = m == mode::json && output.empty() ? stderr : stdout;
     std::fprintf(to, "%s: %s\n", name.c_str(), e.what());

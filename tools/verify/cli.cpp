@@ -1,7 +1,12 @@
 // tools/verify/cli.cpp: the runner's command line.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
 
 #include "runner.hpp"
 #include "schedule.hpp"
@@ -63,114 +68,112 @@ static_assert(max_bound == 64 && max_iterations == 1'000'000'000'000 &&
 }  // namespace
 
 bool parse(int argc, char** argv, cli& c) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](const char* what) -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "vsem-verify: %s needs a value\n", what);
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    // A numeric option's value: digits only, in [lo, hi]; anything else ends
-    // the program with status 2 and the accepted range.
-    auto number = [&](const char* what, std::uint64_t lo, std::uint64_t hi) -> std::uint64_t {
+  // CLI11 parses; the values are checked here, so that every bad one gets one
+  // line that names the option and what it accepts (numbers: digits only, in
+  // the range usage() states, by the same reader as schedule files).
+  CLI::App app{"vsem-verify"};
+  app.set_help_flag();  // usage() is the help
+  bool help = false, models = false, mutants = false;
+  app.add_flag("-h,--help", help);
+  app.add_flag("--deep", c.deep);
+  app.add_flag("--models", models);
+  app.add_flag("--mutants", mutants);
+  app.add_flag("--porcelain", c.porcelain);
+  app.add_flag("--order-sensitivity", c.order_sensitivity);
+  app.add_flag("--no-progress", c.quiet_progress);
+  const auto number = [&app](const char* name, std::uint64_t lo, std::uint64_t hi, auto set) {
+    app.add_option_function<std::string>(name, [=](const std::string& v) {
       std::string error;
-      const auto v = parse_number(value(what), lo, hi, error);
-      if (!v) {
-        std::fprintf(stderr, "vsem-verify: %s: %s\n", what, error.c_str());
-        std::exit(2);
-      }
-      return *v;
-    };
-    if (a == "list" && i == 1) {
-      c.list = true;
-    } else if (a == "-h" || a == "--help") {
-      usage(stdout);
-      std::exit(0);
-    } else if (a == "--deep") {
-      c.deep = true;
-    } else if (a == "--models") {
-      c.which = cli::models_only;
-    } else if (a == "--mutants") {
-      c.which = cli::mutants_only;
-    } else if (a == "--scheduler") {
-      const std::string s = value("--scheduler");
-      c.override_search = true;
-      if (s == "full")
-        c.how.kind = search_kind::full;
-      else if (s == "bound")
-        c.how.kind = search_kind::bound;
-      else if (s == "random")
-        c.how.kind = search_kind::random;
-      else {
-        std::fprintf(stderr, "vsem-verify: unknown scheduler '%s' (full, bound, random)\n",
-                     s.c_str());
-        return false;
-      }
-    } else if (a == "--bound") {
-      c.how.bound = static_cast<unsigned>(number("--bound", 0, max_bound));
-      c.have_bound = true;
-    } else if (a == "--iterations") {
-      c.how.iterations = number("--iterations", 1, max_iterations);
-      c.have_iterations = true;
-    } else if (a == "--offset") {
-      c.offset = number("--offset", 0, max_offset);
-    } else if (a == "--spurious") {
-      const std::string s = value("--spurious");
-      if (s != "on" && s != "off") {
-        std::fprintf(stderr, "vsem-verify: --spurious: expected on or off, got '%s'\n", s.c_str());
-        return false;
-      }
-      c.how.spurious_wakeups = s == "on";
-      c.have_spurious = true;
-    } else if (a == "--out") {
-      c.out_dir = value("--out");
-      c.out_given = true;
-    } else if (a == "--junit") {
-      c.junit = value("--junit");
-    } else if (a == "--json") {
-      c.json = value("--json");
-    } else if (a == "--shard") {
-      const std::string s = value("--shard");
-      const std::size_t slash = s.find('/');
-      std::string error;
-      const auto n1 =
-          slash == std::string::npos
-              ? std::nullopt
-              : parse_number(std::string_view(s).substr(slash + 1), 1, max_shards, error);
-      const auto i1 =
-          n1 ? parse_number(std::string_view(s).substr(0, slash), 0, *n1 - 1, error) : std::nullopt;
-      if (!i1) {
-        std::fprintf(stderr,
-                     "vsem-verify: --shard: expected I/N, whole numbers with 0 <= I < N <= %llu, "
-                     "got '%s'\n",
-                     static_cast<unsigned long long>(max_shards), s.c_str());
-        return false;
-      }
-      c.shard_index = static_cast<unsigned>(*i1);
-      c.shard_count = static_cast<unsigned>(*n1);
-    } else if (a == "--order-sensitivity") {
-      c.order_sensitivity = true;
-    } else if (a == "--replay") {
-      c.replay_file = value("--replay");
-    } else if (a == "--porcelain") {
-      c.porcelain = true;
-    } else if (a == "--run") {
-      c.exact.push_back(value("--run"));
-    } else if (a == "--sites-under") {
-      c.sites_under = value("--sites-under");
-    } else if (a == "--time-limit") {
-      c.time_limit = static_cast<unsigned>(number("--time-limit", 1, 1'000'000));
-    } else if (a == "--no-progress") {
-      c.quiet_progress = true;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "vsem-verify: unknown option '%s' (vsem-verify --help lists them)\n",
-                   a.c_str());
-      return false;
+      const auto n = parse_number(v, lo, hi, error);
+      if (!n) throw CLI::ValidationError(name, error);
+      set(*n);
+    });
+  };
+  number("--bound", 0, max_bound, [&c](std::uint64_t n) {
+    c.how.bound = static_cast<unsigned>(n);
+    c.have_bound = true;
+  });
+  number("--iterations", 1, max_iterations, [&c](std::uint64_t n) {
+    c.how.iterations = n;
+    c.have_iterations = true;
+  });
+  number("--offset", 0, max_offset, [&c](std::uint64_t n) { c.offset = n; });
+  number("--time-limit", 1, 1'000'000,
+         [&c](std::uint64_t n) { c.time_limit = static_cast<unsigned>(n); });
+  app.add_option_function<std::string>("--scheduler", [&c](const std::string& s) {
+    if (s == "full") {
+      c.how.kind = search_kind::full;
+    } else if (s == "bound") {
+      c.how.kind = search_kind::bound;
+    } else if (s == "random") {
+      c.how.kind = search_kind::random;
     } else {
-      c.globs.push_back(a);
+      throw CLI::ValidationError("--scheduler",
+                                 "unknown scheduler '" + s + "' (full, bound, random)");
     }
+    c.override_search = true;
+  });
+  app.add_option_function<std::string>("--spurious", [&c](const std::string& s) {
+    if (s != "on" && s != "off") {
+      throw CLI::ValidationError("--spurious", "expected on or off, got '" + s + "'");
+    }
+    c.how.spurious_wakeups = s == "on";
+    c.have_spurious = true;
+  });
+  app.add_option_function<std::string>("--shard", [&c](const std::string& s) {
+    const std::size_t slash = s.find('/');
+    std::string error;
+    const auto n1 = slash == std::string::npos
+                        ? std::nullopt
+                        : parse_number(std::string_view(s).substr(slash + 1), 1, max_shards, error);
+    const auto i1 =
+        n1 ? parse_number(std::string_view(s).substr(0, slash), 0, *n1 - 1, error) : std::nullopt;
+    if (!i1) {
+      throw CLI::ValidationError("--shard", "expected I/N, whole numbers with 0 <= I < N <= " +
+                                                std::to_string(max_shards) + ", got '" + s + "'");
+    }
+    c.shard_index = static_cast<unsigned>(*i1);
+    c.shard_count = static_cast<unsigned>(*n1);
+  });
+  app.add_option_function<std::string>("--out", [&c](const std::string& s) {
+    c.out_dir = s;
+    c.out_given = true;
+  });
+  app.add_option("--junit", c.junit);
+  app.add_option("--json", c.json);
+  app.add_option("--replay", c.replay_file);
+  app.add_option("--sites-under", c.sites_under);
+  app.add_option("--run", c.exact)
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("globs", c.globs);  // `list` first, then NAME-GLOBs
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
+      what = what.substr(0, what.find(':')) + " needs a value";
+    } else if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      // "The following argument(s) were not expected: --a --b"
+      what = "unknown option '" + what.substr(what.find(": ") + 2) +
+             "' (vsem-verify --help lists them)";
+    }
+    std::fprintf(stderr, "vsem-verify: %s\n", what.c_str());
+    return false;
+  }
+  if (help) {
+    usage(stdout);
+    std::exit(0);
+  }
+  if (!c.globs.empty() && c.globs.front() == "list" && argc > 1 &&
+      std::string_view(argv[1]) == "list") {
+    c.list = true;
+    c.globs.erase(c.globs.begin());
+  }
+  if (mutants) {
+    c.which = cli::mutants_only;
+  } else if (models) {
+    c.which = cli::models_only;
   }
   return true;
 }

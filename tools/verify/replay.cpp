@@ -190,7 +190,7 @@ int replay(const std::string& file, const cli& c) {
     std::ofstream(trace_path, std::ios::trunc) << saved;
   }
   try {
-    const trace::trace t = trace::parse(saved);
+    const trace::trace t = trace::parse(saved, {.read_sources = true, .source_dir = {}});
     std::fputs(trace::render_text(t).c_str(), stdout);
     std::ofstream(base + ".replay.trace.json") << trace::to_json(t);
   } catch (const std::exception& e) {

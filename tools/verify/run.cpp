@@ -284,7 +284,8 @@ int fewest_preemptions(const run& r, const search& how, vsem::mutation m, const 
 // Writes <trace>.json, the structured trace, and returns its one-sentence summary.
 std::string structure_trace(const std::string& trace_path) {
   try {
-    const vsem::trace::trace t = vsem::trace::parse_file(trace_path);
+    const vsem::trace::trace t =
+        vsem::trace::parse_file(trace_path, {.read_sources = true, .source_dir = {}});
     std::ofstream(trace_path.substr(0, trace_path.size() - 4) + ".json") << vsem::trace::to_json(t);
     return t.summary;
   } catch (const std::exception& e) {
