@@ -29,7 +29,8 @@ normalised: raw addresses (0x...) become 0x?, dates after "measured",
 "Output of" and "Result of" become DATE, "N s in all" becomes "? s in all",
 the seconds column of the model-run table becomes ?, and in a freed-memory
 sentence the clause naming who freed the memory (inferred from addresses, so
-it depends on the allocator's placement) is dropped. Everything else (verdicts,
+it depends on the allocator's placement; so does "the deallocation is not in
+the history", said when no free matches) is dropped. Everything else (verdicts,
 sites, file:line, failure kinds, counts, iteration counts, EVENTS / FEWEST of
 the catalogue, the quoted sentence) must match exactly.
 
@@ -283,7 +284,10 @@ def normalise(name, text):
     # lives in Relacy's own pool), so it depends on where the allocator placed
     # the blocks, like a raw address does. The access itself (thread, function,
     # file:line) is still compared.
-    text = re.sub(r"(accessed freed memory .*?) after (thread \d+ freed it|freeing it itself).*$",
+    # When no free matches the address, the sentence says the deallocation is
+    # not in the history instead: the same placement dependence.
+    text = re.sub(r"(accessed freed memory .*?)(?: after (?:thread \d+ freed it|freeing it itself).*"
+                  r"| \(the deallocation is not in the history\))$",
                   r"\1 after (deallocation inferred from addresses)", text, flags=re.M)
     if name == "models-table":
         text = re.sub(r"\| [0-9.]+ \|$", "| ? |", text, flags=re.M)
