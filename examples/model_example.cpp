@@ -38,8 +38,7 @@ int main() {
   rl::test_params params;
   params.search_type = rl::fair_full_search_scheduler_type;  // every interleaving
   std::ofstream trace("model_example.trace.txt");            // the counterexample, if any
-  params.output_stream = &trace;
-  params.progress_stream = &trace;
+  params.output_stream = &trace;  // (Relacy's progress lines then go to stderr)
   const bool ok = vsem::model::simulate<one_slot_queue>(params);  // rl::simulate, checked
   std::printf("one_slot_queue: %s after %llu iterations%s\n", ok ? "passed" : "FAILED",
               static_cast<unsigned long long>(params.stop_iteration),

@@ -113,8 +113,7 @@ int main(int argc, char** argv) {
     }
     if (o.fewest >= 0) {
       std::printf("    simplest counterexample: %d preemption(s), %s (replay: --replay %s)\n",
-                  o.fewest, o.simplest_trace.c_str(),
-                  (o.simplest_trace.substr(0, o.simplest_trace.size() - 10) + ".schedule").c_str());
+                  o.fewest, o.simplest_trace.c_str(), o.simplest_schedule.c_str());
     }
     std::fflush(stdout);
     results.push_back(std::move(o));

@@ -37,7 +37,7 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
         cli scan = c;
         run probe = *r;
         probe.mutant = m;
-        probe.name = std::string("mutant/") + vsem::name(m) + "@" + r->name;
+        probe.name = run_name_with(*r, m);
         probe.expected = rl::test_result_success;  // any failure kills
         make_dirs(c.out_dir);
         const std::string trace_path = c.out_dir + "/" + sanitize(probe.name) + ".trace.txt";

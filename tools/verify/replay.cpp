@@ -184,11 +184,7 @@ int replay(const std::string& file, const cli& c) {
   }
   // The name of the run replayed on the trace's first line, then the
   // swimlanes as vsem-trace shows them (Relacy's own text if it cannot be read).
-  std::string saved = slurp(trace_path);
-  if (const std::size_t eol = saved.find('\n'); eol != std::string::npos) {
-    saved = s.run + saved.substr(eol);
-    std::ofstream(trace_path, std::ios::trunc) << saved;
-  }
+  const std::string saved = name_trace(trace_path, s.run);
   try {
     const trace::trace t = trace::parse(saved, {.read_sources = true, .source_dir = {}});
     std::fputs(trace::render_text(t).c_str(), stdout);

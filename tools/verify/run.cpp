@@ -124,16 +124,16 @@ int site_line(const std::string& path, const std::string& text) {
   return 0;
 }
 
-// Replaces the first line of a trace (Relacy writes the test's type name
-// there) with the run's name, so the trace says which run it is.
-void name_trace(const std::string& trace_path, const std::string& name) {
-  const std::string text = slurp(trace_path);
-  const std::size_t eol = text.find('\n');
-  if (text.empty() || eol == std::string::npos) return;
-  std::ofstream(trace_path, std::ios::trunc) << name << text.substr(eol);
-}
-
 }  // namespace
+
+std::string name_trace(const std::string& trace_path, const std::string& name) {
+  std::string text = slurp(trace_path);
+  const std::size_t eol = text.find('\n');
+  if (eol == std::string::npos) return text;
+  text.replace(0, eol, name);
+  std::ofstream(trace_path, std::ios::trunc) << text;
+  return text;
+}
 
 std::string shown_path(const std::string& path) {
   if (const std::size_t at = path.find("/impl/vsem/"); at != std::string::npos) {
@@ -377,6 +377,7 @@ outcome execute(const run& r, const cli& c) {
     o.fewest = fewest_preemptions(r, o.how, r.mutant, base, 3, c.time_limit);
     if (o.fewest >= 0) {
       o.simplest_trace = base + ".simplest.trace.txt";
+      o.simplest_schedule = base + ".simplest.schedule";
       structure_trace(o.simplest_trace);
     }
   } else {

@@ -69,8 +69,9 @@ struct outcome {
   std::string trace;    // path of the saved trace, if any
   std::string summary;  // one sentence saying what went wrong (from vsem-trace's parser)
   std::string final_state;
-  int fewest = -1;             // fewest preemptions that show the failure (<= 3), or -1
-  std::string simplest_trace;  // its trace (<run>.simplest.trace.txt; .schedule beside it)
+  int fewest = -1;                // fewest preemptions that show the failure (<= 3), or -1
+  std::string simplest_trace;     // its trace (<run>.simplest.trace.txt)
+  std::string simplest_schedule;  // and its schedule (<run>.simplest.schedule)
 };
 
 // One simulation of run `r` with search `how` and mutant `m`.
@@ -95,6 +96,10 @@ std::string sanitize(std::string s);
 void make_dirs(const std::string& path);
 std::string slurp(const std::string& path);
 
+// Replaces the first line of a saved trace (Relacy writes the test's type
+// name there) with the run's name, so the trace says which run it is; returns
+// the new text.
+std::string name_trace(const std::string& trace_path, const std::string& name);
 // Runs the simulation in a child process (isolate.hpp), the Relacy output in
 // `trace_path`; with `replay_state`, that schedule first, with history.
 attempt simulate_once(const run& r, const search& how, vsem::mutation m,
