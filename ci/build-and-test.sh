@@ -6,8 +6,8 @@
 #
 # Steps: cmake --preset PRESET; cmake --build --preset PRESET -j2;
 #        ctest --preset PRESET --timeout 300 --output-junit build/PRESET/junit.xml [CTEST_ARG...]
-# Presets are those of CMakePresets.json (release, debug, tsan, asan, model, clang-release,
-# clang-tsan, clang-asan). Exits non-zero on the first failing step.
+# Presets are those of CMakePresets.json (release, debug, tsan, asan, model, genmc,
+# clang-release, clang-tsan, clang-asan); for genmc it first runs ci/deps.sh --genmc. Exits non-zero on the first failing step.
 # Finding no tests is a failure, unless VSEM_ALLOW_NO_TESTS=1.
 # VSEM_BUILD_JOBS overrides the build parallelism (default 2).
 set -euo pipefail
@@ -50,7 +50,11 @@ junit="$root/build/$preset/junit.xml"
 
 total0=$(now)
 rc=0
-step configure cmake --preset "$preset" || rc=$?
+if [[ $preset == genmc ]]; then
+  # GenMC and clang-16 (built once per machine, then cached: ci/genmc.sh).
+  step genmc bash ci/deps.sh --genmc || rc=$?
+fi
+((rc == 0)) && { step configure cmake --preset "$preset" || rc=$?; }
 if ((rc == 0)); then
   step build cmake --build --preset "$preset" -j"${VSEM_BUILD_JOBS:-2}" || rc=$?
 fi

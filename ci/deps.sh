@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # ci/deps.sh -- install what vsem needs on Debian 12 (bookworm), only when missing.
 #
-# Usage:  ci/deps.sh [EXTRA_PACKAGE...]
+# Usage:  ci/deps.sh [--genmc] [EXTRA_PACKAGE...]
+#
+# --genmc: also what the genmc preset needs (clang-16, llvm-16-dev and GenMC's build
+# packages), then ci/genmc.sh, which builds GenMC once per machine (cached; about 4-13
+# minutes the first time).
 #
 # Checks every package with one dpkg-query call; if all are installed it exits at once
 # (no `apt-get update`). Otherwise it runs `apt-get update` and
@@ -13,6 +17,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+genmc=0
+if [[ ${1:-} == --genmc ]]; then
+  genmc=1
+  shift
+fi
+genmc_packages=()
+if ((genmc)); then
+  genmc_packages=(clang-16 llvm-16-dev autoconf automake libedit-dev libtinfo-dev libffi-dev zlib1g-dev)
+fi
+
 packages=(
   build-essential g++ clang clang-format cmake ninja-build
   libgtest-dev googletest libbenchmark-dev nlohmann-json3-dev libcli11-dev
@@ -20,6 +34,7 @@ packages=(
   chromium fonts-dejavu-core
   libclang-rt-14-dev   # clang's sanitizer runtimes (clang-tsan, clang-asan)
   python3
+  "${genmc_packages[@]}"
   "$@"
 )
 
@@ -39,8 +54,15 @@ for p in "${packages[@]}"; do
   [[ -n ${installed[${p%%:*}]:-} ]] || missing+=("$p")
 done
 
+build_genmc() {
+  if ((genmc)); then
+    bash "$root/ci/genmc.sh" >/dev/null
+  fi
+}
+
 if ((${#missing[@]} == 0)); then
   echo "ci/deps.sh: all ${#packages[@]} packages already installed."
+  build_genmc
   exit 0
 fi
 
@@ -58,3 +80,4 @@ echo "ci/deps.sh: installing: ${missing[*]}"
 "${as_root[@]}" apt-get -o Acquire::Retries=3 update
 "${as_root[@]}" apt-get -o Acquire::Retries=3 install -y --no-install-recommends "${missing[@]}"
 echo "ci/deps.sh: done."
+build_genmc

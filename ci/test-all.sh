@@ -7,7 +7,8 @@
 # 1. ci/deps.sh (installs missing packages; fatal if it fails);
 # 2. ci/format-check.sh;
 # 3. ci/build-and-test.sh for each preset: by default release, debug, tsan, asan, clang-release,
-#    clang-tsan, clang-asan and model. VSEM_CI_PRESETS (space-separated) replaces that list.
+#    clang-tsan, clang-asan, model and genmc (GenMC built by ci/deps.sh --genmc, cached).
+#    VSEM_CI_PRESETS (space-separated) replaces that list.
 # Every step runs even if an earlier one failed; then a summary table (preset, result,
 # seconds) and a last line "N passed, N failed" counting presets (format-check is listed in
 # the table but not counted). Exits non-zero if format-check or any preset failed.
@@ -20,7 +21,7 @@ cd "$root"
 budget_s=$((60 * 60))
 t_start=$SECONDS
 
-default_presets="release debug tsan asan clang-release clang-tsan clang-asan model"
+default_presets="release debug tsan asan clang-release clang-tsan clang-asan model genmc"
 read -r -a presets <<<"${VSEM_CI_PRESETS:-$default_presets}"
 if ((${#presets[@]} == 0)); then
   echo "ci/test-all.sh: VSEM_CI_PRESETS is set but empty." >&2
@@ -29,7 +30,11 @@ fi
 echo "ci/test-all.sh: presets: ${presets[*]}"
 
 echo "==== deps"
-bash ci/deps.sh
+deps_args=()
+for p in "${presets[@]}"; do
+  [[ $p == genmc ]] && deps_args=(--genmc)
+done
+bash ci/deps.sh "${deps_args[@]}"
 
 names=()
 results=()

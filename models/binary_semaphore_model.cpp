@@ -13,14 +13,15 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 using lock_type = vsem::basic_binary_semaphore<P>;
 static_assert(std::is_same_v<lock_type, vsem::counting_semaphore<1, P>>);
 static_assert(lock_type::max() == 1, "a binary semaphore holds at most one permit");
 
 template <int Threads, int Rounds>
-struct binary_lock : vsem::model::test<binary_lock<Threads, Rounds>, Threads> {
+struct binary_lock : vsem::engine::test<binary_lock<Threads, Rounds>, Threads> {
   lock_type lock{1};
+  static constexpr vsem::symmetric_threads symmetric{0, Threads - 1};  // all alike
   P::var<int> counter{0};
   P::var<int> inside{0};  // threads in the critical section
 

@@ -29,7 +29,7 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 using vsem::channel_status;
 
 // An item owning a heap payload (a lost or doubly destroyed item fails the run).
@@ -51,7 +51,7 @@ using channel = vsem::basic_channel<item, P>;
 // closer close (a handshake), so the push always stores its item, yet may
 // still be returning from push (in flight) while close() runs and when the
 // consumer deletes the channel.
-struct consumer_destroys : vsem::model::test<consumer_destroys, 3> {
+struct consumer_destroys : vsem::engine::test<consumer_destroys, 3> {
   channel* ch = nullptr;
   vsem::basic_binary_semaphore<P> popped{0};  // consumer -> closer: item 0 arrived
 
@@ -79,9 +79,9 @@ struct consumer_destroys : vsem::model::test<consumer_destroys, 3> {
 // `done` (two at most, capacity 2, no consumer, so a third push blocks until
 // close() wakes it), and the last producer out deletes the channel while
 // close() may still be running. A push that returns `closed` keeps its item.
-struct producer_destroys : vsem::model::test<producer_destroys, 3> {
+struct producer_destroys : vsem::engine::test<producer_destroys, 3> {
   channel* ch = nullptr;
-  vsem::model::atomic<int> users{2};  // producers still using the channel
+  vsem::engine::platform::atomic<int> users{2};  // producers still using the channel
 
   void before() { ch = new channel(2); }
 
@@ -107,9 +107,9 @@ struct producer_destroys : vsem::model::test<producer_destroys, 3> {
 // try_pop_for(0) before it blocks in pop(), and the closer closes without a handshake while a
 // second producer's try_push races with it: that producer and the consumer count as users, and the
 // last user out deletes the channel.
-struct poller_destroys : vsem::model::test<poller_destroys, 3> {
+struct poller_destroys : vsem::engine::test<poller_destroys, 3> {
   channel* ch = nullptr;
-  vsem::model::atomic<int> users{2};  // producer and consumer
+  vsem::engine::platform::atomic<int> users{2};  // producer and consumer
 
   void before() { ch = new channel(1); }
 

@@ -21,7 +21,7 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 using vsem::channel_status;
 
 // The value a producer writes into an item's payload.
@@ -60,14 +60,14 @@ struct msg {
 // once and intact, in each producer's order as seen by each consumer;
 // afterwards the channel is empty and nothing leaks.
 template <int Producers, int Consumers, int Capacity, int Items, int OtherItems = Items>
-struct delivery : vsem::model::test<delivery<Producers, Consumers, Capacity, Items, OtherItems>,
-                                    Producers + Consumers> {
+struct delivery : vsem::engine::test<delivery<Producers, Consumers, Capacity, Items, OtherItems>,
+                                     Producers + Consumers> {
   static constexpr int total = Items + (Producers - 1) * OtherItems;
   static constexpr int max_items = Items > OtherItems ? Items : OtherItems;
 
   vsem::basic_channel<msg, P> ch{Capacity};
   P::var<int> received[Producers * max_items];  // per item: times received
-  vsem::model::atomic<int> pops_left{total};
+  vsem::engine::platform::atomic<int> pops_left{total};
 
   void before() {
     for (auto& r : received) r.store(0);
@@ -109,7 +109,7 @@ struct delivery : vsem::model::test<delivery<Producers, Consumers, Capacity, Ite
 
 // close() wakes a consumer blocked on an empty channel and a producer blocked
 // on a full one; items pushed before close are still delivered.
-struct close_wakes_all : vsem::model::test<close_wakes_all, 3> {
+struct close_wakes_all : vsem::engine::test<close_wakes_all, 3> {
   vsem::basic_channel<int, P> ch{1};
   P::var<int> delivered;
 
@@ -143,7 +143,7 @@ struct close_wakes_all : vsem::model::test<close_wakes_all, 3> {
 };
 
 // A consumer blocked on an empty channel is woken by close() alone.
-struct close_wakes_consumer : vsem::model::test<close_wakes_consumer, 2> {
+struct close_wakes_consumer : vsem::engine::test<close_wakes_consumer, 2> {
   vsem::basic_channel<int, P> ch{1};
   void thread(unsigned index) {
     if (index == 0) {
@@ -157,7 +157,7 @@ struct close_wakes_consumer : vsem::model::test<close_wakes_consumer, 2> {
 // A producer blocked on a full channel is woken by close(); its push returns
 // closed and leaves the item (and its payload) with the caller; the item
 // inside is destroyed with the channel (a leak or double free fails the run).
-struct close_keeps_rejected_item : vsem::model::test<close_keeps_rejected_item, 2> {
+struct close_keeps_rejected_item : vsem::engine::test<close_keeps_rejected_item, 2> {
   vsem::basic_channel<msg, P> ch{1};
 
   void before() { VSEM_MODEL_ASSERT(ch.try_push(msg(0, 0)) == channel_status::done); }
@@ -177,7 +177,7 @@ struct close_keeps_rejected_item : vsem::model::test<close_keeps_rejected_item, 
 // consumer pops until closed, a third thread closes. Every push that returned
 // done is popped exactly once and in order; every rejected item stays with its
 // producer; the channel ends closed and drained.
-struct close_under_load : vsem::model::test<close_under_load, 3> {
+struct close_under_load : vsem::engine::test<close_under_load, 3> {
   static constexpr int max_items = 3;
   vsem::basic_channel<msg, P> ch{1};
   P::var<int> pushed;  // pushes that returned done
@@ -230,7 +230,8 @@ struct close_under_load : vsem::model::test<close_under_load, 3> {
 // and the close could both land between the two reads.)
 // Poll is try_pop(), or try_pop_for(0) (a zero wait: the passed-deadline path).
 template <bool ZeroWait>
-struct try_pop_closed_means_drained : vsem::model::test<try_pop_closed_means_drained<ZeroWait>, 2> {
+struct try_pop_closed_means_drained
+    : vsem::engine::test<try_pop_closed_means_drained<ZeroWait>, 2> {
   vsem::basic_channel<int, P> ch{1};
   P::var<int> saw_closed;
 
@@ -270,7 +271,7 @@ struct try_pop_closed_means_drained : vsem::model::test<try_pop_closed_means_dra
 // pop has returned closed, is_closed() is true, and every later push returns
 // closed. A producer pushes (blocking, then non-blocking), a consumer pops
 // until closed, a third thread closes; capacity 1.
-struct closed_is_final : vsem::model::test<closed_is_final, 3> {
+struct closed_is_final : vsem::engine::test<closed_is_final, 3> {
   vsem::basic_channel<int, P> ch{1};
 
   void thread(unsigned index) {
@@ -312,7 +313,7 @@ void advance(Ch& ch, int n) {
 // Every push that returned done is popped exactly once, in per-producer order;
 // rejected items stay with the producer; closed is final; nothing leaks.
 template <int Start>
-struct close_race_cap3 : vsem::model::test<close_race_cap3<Start>, 4> {
+struct close_race_cap3 : vsem::engine::test<close_race_cap3<Start>, 4> {
   vsem::basic_channel<msg, P> ch{3};
   P::var<int> pushed[2];
   P::var<int> received[2][2];
@@ -391,7 +392,7 @@ struct close_race_cap3 : vsem::model::test<close_race_cap3<Start>, 4> {
 // a closer closes; later pushes are rejected (and take tickets). The destructor
 // must destroy exactly the stored items: a leak or double free fails the run.
 template <int Start>
-struct destroy_after_close_cap3 : vsem::model::test<destroy_after_close_cap3<Start>, 3> {
+struct destroy_after_close_cap3 : vsem::engine::test<destroy_after_close_cap3<Start>, 3> {
   vsem::basic_channel<msg, P> ch{3};
   void before() { advance(ch, Start); }
   void thread(unsigned index) {

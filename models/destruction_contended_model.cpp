@@ -19,14 +19,14 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 using semaphore = vsem::counting_semaphore<2, P>;
 
 // Threads 0..Releasers-1 release one permit each; the last thread acquires
 // Releasers times, then deletes the semaphore.
 template <int Releasers>
 struct destroy_after_last_acquire
-    : vsem::model::test<destroy_after_last_acquire<Releasers>, Releasers + 1> {
+    : vsem::engine::test<destroy_after_last_acquire<Releasers>, Releasers + 1> {
   semaphore* done = nullptr;
 
   void before() { done = new semaphore(0); }
@@ -47,7 +47,7 @@ using three_releasers = destroy_after_last_acquire<3>;
 
 // Thread 0: release(1); thread 1: release(2) (e.g. a worker finishing two
 // tasks); thread 2 acquires three times, then deletes.
-struct destroy_after_mixed_releases : vsem::model::test<destroy_after_mixed_releases, 3> {
+struct destroy_after_mixed_releases : vsem::engine::test<destroy_after_mixed_releases, 3> {
   semaphore* done = nullptr;
 
   void before() { done = new semaphore(0); }

@@ -14,10 +14,10 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 using semaphore = vsem::counting_semaphore<1, P>;
 
-struct destroy_after_acquire : vsem::model::test<destroy_after_acquire, 2> {
+struct destroy_after_acquire : vsem::engine::test<destroy_after_acquire, 2> {
   semaphore* done = nullptr;
 
   void before() { done = new semaphore(0); }

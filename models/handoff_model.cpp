@@ -11,9 +11,9 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 
-struct handoff : vsem::model::test<handoff, 2> {
+struct handoff : vsem::engine::test<handoff, 2> {
   vsem::counting_semaphore<1, P> ready{0};
   P::var<int> item;
 

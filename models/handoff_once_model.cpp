@@ -11,9 +11,9 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 
-struct handoff_once : vsem::model::test<handoff_once, 2> {
+struct handoff_once : vsem::engine::test<handoff_once, 2> {
   vsem::counting_semaphore<1, P> ready{0};
   void thread(unsigned index) {
     if (index == 0) {

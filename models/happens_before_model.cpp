@@ -23,9 +23,9 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 
-struct ping_pong : vsem::model::test<ping_pong, 2> {
+struct ping_pong : vsem::engine::test<ping_pong, 2> {
   static constexpr int rounds = 2;
   vsem::counting_semaphore<1, P> ping{0}, pong{0};
   P::var<int> message;
@@ -47,11 +47,12 @@ struct ping_pong : vsem::model::test<ping_pong, 2> {
   }
 };
 
-struct fan_out : vsem::model::test<fan_out, 3> {
+struct fan_out : vsem::engine::test<fan_out, 3> {
   static constexpr int rounds = 2;
   vsem::counting_semaphore<2, P> items{0}, acks{0};
   P::atomic<int> next_ticket{0};  // relaxed: assigns slots, orders nothing
   P::var<int> slot[2];
+  static constexpr vsem::symmetric_threads symmetric{1, 2};  // the two consumers
 
   static int expected(int ticket) { return 10 * (ticket / 2) + 1 + ticket % 2; }
 

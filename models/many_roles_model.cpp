@@ -16,10 +16,10 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 
 template <int Capacity, int ItemsPerProducer>
-struct bounded_buffer : vsem::model::test<bounded_buffer<Capacity, ItemsPerProducer>, 4> {
+struct bounded_buffer : vsem::engine::test<bounded_buffer<Capacity, ItemsPerProducer>, 4> {
   static constexpr int producers = 2, consumers = 2;
   static constexpr int items = producers * ItemsPerProducer;
   static_assert(items % consumers == 0, "each consumer takes the same number of items");

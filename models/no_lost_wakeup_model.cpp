@@ -28,16 +28,17 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 using semaphore = vsem::counting_semaphore<3, P>;
 
 // Thread 0 releases, following `Plan` (amounts of successive release calls);
 // threads 1..Waiters block in acquire().
 template <int Waiters, int... Plan>
 struct waiters_one_releaser
-    : vsem::model::test<waiters_one_releaser<Waiters, Plan...>, 1 + Waiters> {
+    : vsem::engine::test<waiters_one_releaser<Waiters, Plan...>, 1 + Waiters> {
   static constexpr int released = (Plan + ...);
   static_assert(released == Waiters, "every waiter can be satisfied, no permit is left");
+  static constexpr vsem::symmetric_threads symmetric{1, Waiters};  // the waiters
   semaphore sem{0};
 
   void thread(unsigned index) {
@@ -60,7 +61,8 @@ using three_waiters_release_1_1_1 = waiters_one_releaser<3, 1, 1, 1>;
 using three_waiters_release_3 = waiters_one_releaser<3, 3>;
 
 // Threads 0 and 1 release one permit each; threads 2 and 3 block in acquire().
-struct two_waiters_two_releasers : vsem::model::test<two_waiters_two_releasers, 4> {
+struct two_waiters_two_releasers : vsem::engine::test<two_waiters_two_releasers, 4> {
+  static constexpr vsem::symmetric_threads symmetric{2, 3};  // the waiters
   semaphore sem{0};
 
   void thread(unsigned index) {
@@ -80,7 +82,8 @@ struct two_waiters_two_releasers : vsem::model::test<two_waiters_two_releasers, 
 
 // Thread 0: release(1), then release(2). Threads 1 and 2 block in acquire().
 // Thread 3 calls try_acquire() once, racing them.
-struct waiters_and_try : vsem::model::test<waiters_and_try, 4> {
+struct waiters_and_try : vsem::engine::test<waiters_and_try, 4> {
+  static constexpr vsem::symmetric_threads symmetric{1, 2};  // the waiters
   semaphore sem{0};
   P::var<int> tried;  // 1 if the try_acquire took a permit
 
@@ -104,7 +107,8 @@ struct waiters_and_try : vsem::model::test<waiters_and_try, 4> {
 
 // Thread 0: release(1) twice. Threads 1 and 2 block in acquire(). Thread 3
 // barges: try_acquire(), and release() what it took.
-struct waiters_and_barger : vsem::model::test<waiters_and_barger, 4> {
+struct waiters_and_barger : vsem::engine::test<waiters_and_barger, 4> {
+  static constexpr vsem::symmetric_threads symmetric{1, 2};  // the waiters
   semaphore sem{0};
 
   void thread(unsigned index) {

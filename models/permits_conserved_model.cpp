@@ -18,7 +18,7 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 // LeastMaxValue 2 gives max() == 2^31 - 1 (see "Limits" in semaphore.hpp):
 // a count that goes negative shows up as a value above max().
 using semaphore = vsem::counting_semaphore<2, P>;
@@ -34,7 +34,7 @@ inline void check_state(const semaphore& sem, unsigned threads, std::uint32_t su
 }
 
 // Two threads, all try_acquire: k = 1, r = 1, three attempts for two permits.
-struct permits_conserved_try : vsem::model::test<permits_conserved_try, 2> {
+struct permits_conserved_try : vsem::engine::test<permits_conserved_try, 2> {
   static constexpr int initial = 1, released = 1;
   semaphore sem{initial};
   P::var<int> successes[2];
@@ -70,7 +70,7 @@ struct permits_conserved_try : vsem::model::test<permits_conserved_try, 2> {
 // Thread 1 blocks in acquire() (always satisfiable: thread 2 can take at most
 // two of the three permits) and then tries once more; thread 2 tries twice.
 // Four attempts for three permits.
-struct permits_conserved_mixed : vsem::model::test<permits_conserved_mixed, 3> {
+struct permits_conserved_mixed : vsem::engine::test<permits_conserved_mixed, 3> {
   static constexpr int initial = 1, released = 2;
   semaphore sem{initial};
   P::var<int> successes[3];

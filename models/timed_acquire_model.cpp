@@ -27,7 +27,7 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 using semaphore = vsem::counting_semaphore<2, P>;
 using namespace std::chrono_literals;
 
@@ -39,7 +39,7 @@ inline void check_idle(const semaphore& sem, std::uint32_t count) {
 
 // (a), two threads. Thread 0: a timed acquire (returns the permit if it got
 // it). Thread 1: release(), then an untimed acquire() that needs that permit.
-struct timeout_leaves_nothing_2 : vsem::model::test<timeout_leaves_nothing_2, 2> {
+struct timeout_leaves_nothing_2 : vsem::engine::test<timeout_leaves_nothing_2, 2> {
   semaphore sem{0};
 
   void thread(unsigned index) {
@@ -57,7 +57,7 @@ struct timeout_leaves_nothing_2 : vsem::model::test<timeout_leaves_nothing_2, 2>
 // (a), three threads. Thread 0: a timed acquire (returns the permit if it got
 // it, with try_acquire_until). Thread 1: an untimed acquire(). Thread 2:
 // release().
-struct timeout_leaves_nothing_3 : vsem::model::test<timeout_leaves_nothing_3, 3> {
+struct timeout_leaves_nothing_3 : vsem::engine::test<timeout_leaves_nothing_3, 3> {
   semaphore sem{0};
 
   void thread(unsigned index) {
@@ -76,7 +76,7 @@ struct timeout_leaves_nothing_3 : vsem::model::test<timeout_leaves_nothing_3, 3>
 // (b): Timed threads each make one timed acquire; the last thread releases
 // `Released` permits in one call.
 template <int Timed, int Released>
-struct no_lost_permit : vsem::model::test<no_lost_permit<Timed, Released>, Timed + 1> {
+struct no_lost_permit : vsem::engine::test<no_lost_permit<Timed, Released>, Timed + 1> {
   semaphore sem{0};
   P::var<int> taken[Timed];
 
@@ -105,7 +105,7 @@ using no_lost_permit_2 = no_lost_permit<2, 1>;
 // (c): thread 0 makes timed acquires whose deadline has already passed; thread
 // 1 releases a separate semaphore that thread 0 also tries with a passed
 // deadline, racing it.
-struct deadline_passed : vsem::model::test<deadline_passed, 2> {
+struct deadline_passed : vsem::engine::test<deadline_passed, 2> {
   semaphore empty{0}, one{1}, raced{0};
   P::var<int> raced_taken;
 

@@ -17,13 +17,13 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 using semaphore = vsem::counting_semaphore<2, P>;
 
 // Each of Threads threads calls try_acquire() Tries times; the semaphore starts
 // with Permits permits and nobody releases.
 template <int Threads, int Tries, int Permits>
-struct contended_tries : vsem::model::test<contended_tries<Threads, Tries, Permits>, Threads> {
+struct contended_tries : vsem::engine::test<contended_tries<Threads, Tries, Permits>, Threads> {
   static_assert(Threads * Tries > Permits, "more tries than permits");
   semaphore sem{Permits};
   P::var<int> successes[Threads];
@@ -52,7 +52,7 @@ using three_threads_two_tries_two_permits = contended_tries<3, 2, 2>;
 // the Observers other threads that sees the flag must get a permit from
 // try_acquire().
 template <int Observers>
-struct sees_prior_release : vsem::model::test<sees_prior_release<Observers>, 1 + Observers> {
+struct sees_prior_release : vsem::engine::test<sees_prior_release<Observers>, 1 + Observers> {
   semaphore sem{0};
   P::atomic<int> released{0};
 

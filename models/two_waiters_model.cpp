@@ -10,10 +10,11 @@
 
 namespace {
 
-using P = vsem::model::platform;
+using P = vsem::engine::platform;
 
-struct libcxx_46357_two_waiters : vsem::model::test<libcxx_46357_two_waiters, 3> {
+struct libcxx_46357_two_waiters : vsem::engine::test<libcxx_46357_two_waiters, 3> {
   vsem::counting_semaphore<2, P> sem{0};
+  static constexpr vsem::symmetric_threads symmetric{1, 2};  // the two waiters
 
   void thread(unsigned index) {
     if (index == 0) {  // the releaser: two separate release(1)

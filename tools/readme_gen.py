@@ -289,9 +289,38 @@ def normalise(name, text):
     text = re.sub(r"(accessed freed memory .*?)(?: after (?:thread \d+ freed it|freeing it itself).*"
                   r"| \(the deallocation is not in the history\))$",
                   r"\1 after (deallocation inferred from addresses)", text, flags=re.M)
+    if name == "crosscheck-runs":  # GenMC's seconds (5th column)
+        text = re.sub(r"^(\|(?:[^|]*\|){4}) [0-9.]+ \|", r"\1 ? |", text, flags=re.M)
     if name == "models-table":
         text = re.sub(r"\| [0-9.]+ \|$", "| ? |", text, flags=re.M)
     return text
+
+
+RELACY_INPUTS = ("models", "mutants", "catalogue", "order", "user_trace")
+GENMC_INPUTS = ("genmc_models", "genmc_mutants")
+GENMC_REGIONS = ("crosscheck-runs", "crosscheck-mutants")
+
+
+def region_text(texts, name):
+    for text in texts.values():
+        for m in REGION_RE.finditer(text):
+            if m.group(1) == name:
+                return m.group(2)
+    raise InputError(f"no file given has region '{name}' (the cross-check reads it)")
+
+
+def generate_genmc(args, texts, regions):
+    """The cross-check regions: Relacy's side from the models-table and
+    mutant-catalogue regions (freshly generated ones when given, else those in
+    the files), GenMC's from its reports (tools/crosscheck.py)."""
+    import crosscheck
+    models = regions.get("models-table") or region_text(texts, "models-table")
+    catalogue = regions.get("mutant-catalogue") or region_text(texts, "mutant-catalogue")
+    try:
+        return crosscheck.generate(models, catalogue, args.genmc_models, args.genmc_mutants,
+                                   args.crosscheck_notes)
+    except crosscheck.CrossCheckError as e:
+        raise InputError(str(e))
 
 
 def main(argv):
@@ -304,6 +333,10 @@ def main(argv):
     p.add_argument("--catalogue")
     p.add_argument("--order")
     p.add_argument("--user-trace")
+    p.add_argument("--genmc-models", help="genmc-models.json (ctest genmc.suite)")
+    p.add_argument("--genmc-mutants", help="genmc-mutants.txt (ctest genmc.mutants)")
+    p.add_argument("--crosscheck-notes", default=os.path.join(SOURCE_DIR, "models",
+                                                              "crosscheck.txt"))
     p.add_argument("--date", default=datetime.date.today().isoformat())
     args = p.parse_args(argv)
     try:
@@ -311,11 +344,15 @@ def main(argv):
             report = load_report(args.files[0])
             print(model_table(report, args.date) + "\n\n" + mutant_table(report))
             return 0
-        missing = [o for o in ("models", "mutants", "catalogue", "order", "user_trace")
-                   if getattr(args, o) is None]
-        if missing:
-            p.error("missing " + ", ".join("--" + m.replace("_", "-") for m in missing))
-        regions = generate(args, args.date)
+        # Relacy's inputs (all or none) give its regions; GenMC's give the
+        # cross-check. Regions of the other kind in the files are left alone.
+        for group in (RELACY_INPUTS, GENMC_INPUTS):
+            given = [o for o in group if getattr(args, o) is not None]
+            if given and len(given) != len(group):
+                p.error("missing " + ", ".join("--" + m.replace("_", "-") for m in group
+                                               if m not in given))
+        if args.models is None and args.genmc_models is None:
+            p.error("give Relacy's inputs (--models ...), GenMC's (--genmc-models ...), or both")
     except InputError as e:
         print(f"readme_gen.py: {e}", file=sys.stderr)
         return 2
@@ -334,9 +371,21 @@ def main(argv):
                       file=sys.stderr)
                 return 2
             where[name] = (path, m)
+    try:
+        regions = generate(args, args.date) if args.models is not None else {}
+        if args.genmc_models is not None:
+            regions.update(generate_genmc(args, texts, regions))
+    except InputError as e:
+        print(f"readme_gen.py: {e}", file=sys.stderr)
+        return 2
+    known = set(regions)
+    if args.models is None:
+        known |= {n for n in where if n not in GENMC_REGIONS}
+    if args.genmc_models is None:
+        known |= set(GENMC_REGIONS)
     files = " ".join(args.files)
     absent = [n for n in regions if n not in where]
-    unknown = [n for n in where if n not in regions]
+    unknown = [n for n in where if n not in known]
     if absent or unknown:
         for n in absent:
             print(f"readme_gen.py: no file of {files} has region '{n}' "
@@ -347,7 +396,8 @@ def main(argv):
     if args.command == "update":
         changed = 0
         for path, text in texts.items():
-            new = REGION_RE.sub(lambda m: wrap(m.group(1), regions[m.group(1)]), text)
+            new = REGION_RE.sub(lambda m: wrap(m.group(1), regions[m.group(1)])
+                                if m.group(1) in regions else m.group(0), text)
             if new != text:
                 changed += 1
                 with open(path, "w", encoding="utf-8") as f:
@@ -366,10 +416,11 @@ def main(argv):
                 (have + "\n").splitlines(True), (want + "\n").splitlines(True),
                 f"{path} (region {name})", f"generated from the current code (region {name})"))
     if bad:
+        inputs = " ".join(f"--{o.replace('_', '-')} {getattr(args, o)}"
+                          for o in RELACY_INPUTS + GENMC_INPUTS if getattr(args, o) is not None)
         print(f"\nreadme_gen.py: {bad} generated region(s) of {files} differ from what the "
               "current code produces (timing ignored); refresh them with\n  tools/readme_gen.py "
-              f"update {files} --models {args.models} --mutants {args.mutants} "
-              f"--catalogue {args.catalogue} --order {args.order} --user-trace {args.user_trace}")
+              f"update {files} {inputs}")
         return 1
     print(f"readme_gen.py: the {len(regions)} generated regions of {files} match "
           "(timing ignored)")

@@ -124,6 +124,35 @@ constexpr const char* name(channel_status s) noexcept {
   return "?";
 }
 
+namespace detail {
+
+// A fixed array of n default-initialised Ts, allocated once: what
+// unique_ptr<T[]>(new T[n]) would be, through std::allocator and one
+// placement-new per element instead of an array new-expression (whose
+// overflow-checked size computation and operator new[] the GenMC model checker
+// cannot interpret). T's default constructor must not throw (a cell's does
+// not: it stores a constant).
+template <class T>
+class fixed_array {
+ public:
+  explicit fixed_array(std::size_t n) : n_(n), p_(std::allocator<T>().allocate(n)) {
+    for (std::size_t i = 0; i < n_; ++i) ::new (static_cast<void*>(p_ + i)) T;
+  }
+  ~fixed_array() {
+    for (std::size_t i = 0; i < n_; ++i) p_[i].~T();
+    std::allocator<T>().deallocate(p_, n_);
+  }
+  fixed_array(const fixed_array&) = delete;
+  fixed_array& operator=(const fixed_array&) = delete;
+  T& operator[](std::size_t i) const noexcept { return p_[i]; }
+
+ private:
+  std::size_t n_;
+  T* p_;
+};
+
+}  // namespace detail
+
 // The result of a pop: a status and, when the status is done, the item.
 template <class T>
 struct pop_result {
@@ -164,7 +193,7 @@ class basic_channel {
   explicit basic_channel(std::size_t capacity)
       : capacity_(checked_capacity(capacity)),
         mask_(std::bit_ceil(capacity_) - 1),
-        ring_(std::make_unique<cell[]>(mask_ + 1)),
+        ring_(mask_ + 1),
         slots_(static_cast<std::ptrdiff_t>(capacity_)),
         items_(0),
         tail_(0),
@@ -435,13 +464,18 @@ class basic_channel {
   template <class U>
   status put(U& item) {
     if constexpr (std::is_const_v<U> && !std::is_nothrow_copy_constructible_v<T>) {
+      // A copy that throws gives the place back (the guard's destructor), so
+      // the channel is as it was; no try block, so -fno-exceptions builds too.
+      struct give_back {
+        decltype(slots_)& slots;
+        bool armed = true;
+        ~give_back() {
+          if (armed) slots.release();
+        }
+      } guard{slots_};
       std::optional<T> copy;
-      try {
-        copy.emplace(item);
-      } catch (...) {
-        slots_.release();  // give the place back
-        throw;
-      }
+      copy.emplace(item);
+      guard.armed = false;
       return store(*copy);
     } else {
       return store(item);
@@ -536,7 +570,7 @@ class basic_channel {
   static constexpr std::size_t line = 64;
   const std::size_t capacity_;
   const std::size_t mask_;  // R - 1
-  const std::unique_ptr<cell[]> ring_;
+  const detail::fixed_array<cell> ring_;
   alignas(line) semaphore slots_;  // free places
   alignas(line) semaphore items_;  // stored items, counted once their cell is filled
   alignas(line) typename Platform::template atomic<std::uint64_t> tail_;  // see ticket_one

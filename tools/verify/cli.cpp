@@ -56,6 +56,12 @@ void usage(std::FILE* f) {
       "  --shard I/N          run only the I-th (0-based) of N parts of the selection\n"
       "                       (0 <= I < N <= 10000)\n"
       "  --no-progress        no progress lines\n"
+      "  --engine E           relacy (default) | genmc: run the same runs on GenMC (RC11,\n"
+      "                       every execution once, no bound): each run's model source is\n"
+      "                       compiled by clang++-16 and checked by genmc; with --mutants,\n"
+      "                       the catalogue on GenMC\n"
+      "  --genmc DIR          GenMC's install prefix (DIR/bin/genmc, DIR/include); default\n"
+      "                       $VSEM_GENMC, else the one this runner was configured with\n"
       "  -h, --help           this text\n",
       f);
 }
@@ -143,6 +149,13 @@ bool parse(int argc, char** argv, cli& c) {
   app.add_option("--json", c.json);
   app.add_option("--replay", c.replay_file);
   app.add_option("--sites-under", c.sites_under);
+  app.add_option("--genmc", c.genmc_prefix);
+  app.add_option_function<std::string>("--engine", [&c](const std::string& s) {
+    if (s != "relacy" && s != "genmc") {
+      throw CLI::ValidationError("--engine", "unknown engine '" + s + "' (relacy, genmc)");
+    }
+    c.genmc = s == "genmc";
+  });
   app.add_option("--run", c.exact)
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

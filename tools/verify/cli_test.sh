@@ -114,6 +114,8 @@ for s in 3/2 -1/3 1/0 a/b 1 1/99999 1/2/3; do
 done
 bad spurious-word "--spurious: expected on or off, got 'maybe'" "$vv" --spurious maybe handoff
 bad scheduler-unknown "unknown scheduler 'dfs'" "$vv" --scheduler dfs handoff
+bad engine-unknown "unknown engine 'cbmc' \\(relacy, genmc\\)" "$vv" --engine cbmc handoff
+bad genmc-missing "GenMC not found under /nonexistent" "$vv" --engine genmc --genmc /nonexistent handoff
 bad option-unknown "unknown option '--frobnicate'" "$vv" --frobnicate handoff
 bad no-such-run "no run matches the selection" "$vv" 'no-such-run*'
 

@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (c.genmc) return genmc_main(c, selected);
+
   std::printf("vsem-verify %s: %zu runs (Relacy %s), traces in %s/\n", VSEM_VERSION_STRING,
               selected.size(), "relacy-dev", c.out_dir.c_str());
   std::printf("%-44s %-13s %11s %8s  %s\n", "RUN", "SEARCH", "ITERATIONS", "SECONDS", "RESULT");

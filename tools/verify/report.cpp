@@ -23,19 +23,20 @@ void write_junit(const std::string& path, const std::vector<outcome>& v, double 
   std::ofstream f(path);
   int failures = 0;
   for (const auto& o : v) failures += o.ok ? 0 : 1;
+  const bool genmc = !v.empty() && v.front().engine == "genmc";
   f << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     << "<testsuites><testsuite name=\"vsem-verify\" tests=\"" << v.size() << "\" failures=\""
     << failures << "\" time=\"" << total << "\">\n";
   for (const auto& o : v) {
-    f << "  <testcase classname=\"vsem.models\" name=\"" << xml_escape(o.r->name) << "\" time=\""
-      << o.seconds << "\">";
+    f << "  <testcase classname=\"" << (genmc ? "vsem.genmc" : "vsem.models") << "\" name=\""
+      << xml_escape(o.r->name) << "\" time=\"" << o.seconds << "\">";
     if (!o.ok) {
       f << "<failure message=\"" << xml_escape(o.verdict + ": " + o.detail) << "\">"
         << xml_escape("trace: " + o.trace) << "</failure>";
     }
     f << "<system-out>"
       << xml_escape(o.r->property + " | " + describe(o.how) + " | " + std::to_string(o.iterations) +
-                    " iterations")
+                    (genmc ? " executions" : " iterations"))
       << "</system-out></testcase>\n";
   }
   f << "</testsuite></testsuites>\n";
@@ -45,6 +46,7 @@ void write_json(const std::string& path, const std::vector<outcome>& v, double t
   nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   for (const auto& o : v) {
     runs.push_back({{"name", o.r->name},
+                    {"engine", o.engine},
                     {"property", o.r->property},
                     {"configuration", o.r->configuration},
                     {"search", describe(o.how)},

@@ -8,6 +8,7 @@
 //   mutants.cpp            --mutants: the catalogue of vsem's variation points
 //   order_sensitivity.cpp  --order-sensitivity: weaken each atomic call site
 //   report.cpp             JUnit XML and JSON reports
+//   genmc.cpp              --engine genmc: the same runs on GenMC
 //   main.cpp               selection, listing, the summary (vsem::verify::main)
 //   entry.cpp              main() of every runner program
 #pragma once
@@ -44,8 +45,10 @@ struct cli {
   bool quiet_progress = false;
   std::string replay_file;
   bool order_sensitivity = false;
-  std::string sites_under;  // --sites-under: atomic call sites order sensitivity weakens
-  unsigned time_limit = 0;  // --time-limit: seconds a simulation may take, 0 = no limit
+  std::string sites_under;   // --sites-under: atomic call sites order sensitivity weakens
+  unsigned time_limit = 0;   // --time-limit: seconds a simulation may take, 0 = no limit
+  bool genmc = false;        // --engine genmc
+  std::string genmc_prefix;  // --genmc DIR
 };
 
 // Parses the command line into c; false (after a message) on a bad one.
@@ -72,6 +75,7 @@ struct outcome {
   int fewest = -1;                // fewest preemptions that show the failure (<= 3), or -1
   std::string simplest_trace;     // its trace (<run>.simplest.trace.txt)
   std::string simplest_schedule;  // and its schedule (<run>.simplest.schedule)
+  std::string engine = "relacy";  // "relacy" or "genmc"
 };
 
 // One simulation of run `r` with search `how` and mutant `m`.
@@ -140,5 +144,9 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
 int order_sensitivity(const cli& c, const std::vector<const run*>& models);
 void write_junit(const std::string& path, const std::vector<outcome>& v, double total);
 void write_json(const std::string& path, const std::vector<outcome>& v, double total);
+
+// ---- genmc.cpp ------------------------------------------------------------------
+// `--engine genmc`: the selected runs (and with --mutants, the catalogue) on GenMC.
+int genmc_main(const cli& c, const std::vector<const run*>& selected);
 
 }  // namespace vsem::verify

@@ -83,6 +83,7 @@
 
 #include "../config.hpp"
 #include "../mutation.hpp"
+#include "../symmetry.hpp"
 #include "relacy.hpp"
 
 namespace vsem::model {

@@ -31,12 +31,38 @@
 // run twice or left unfinished is a checker error, see model/platform.hpp).
 #pragma once
 
+// vsem::engine names the engine a model source is compiled for: the Relacy
+// platform (vsem::model) here, the GenMC platform (vsem::genmc) when the
+// source is compiled with -DVSEM_ENGINE_GENMC (vsem-verify --engine genmc
+// does that). Models written against vsem::engine::platform,
+// vsem::engine::test and VSEM_MODEL_ASSERT are checked by both engines from
+// one description; under GenMC the registrations below compile to nothing
+// and vsem-verify names the model type to run.
+#if defined(VSEM_ENGINE_GENMC)
+#include <vsem/genmc/platform.hpp>
+namespace vsem {
+namespace engine = ::vsem::genmc;
+}
+namespace vsem::verify {}  // namespace vsem::verify
+#define VSEM_REGISTER_RUNS(...)
+#define VSEM_SKIP_IN_ORDER_PASS(...)
+#define VSEM_GENMC_SKIP(...)
+#else
+
+#include <cxxabi.h>
+
+#include <cstdlib>
 #include <initializer_list>
 #include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include <vsem/model/platform.hpp>
+
+namespace vsem {
+namespace engine = ::vsem::model;
+}
 
 namespace vsem::verify {
 
@@ -97,6 +123,10 @@ struct run {
   std::string site_file;
   std::string site_text;
   simulate_fn simulate = nullptr;
+  // The model's type as C++ source (e.g. "two_waiters<2>") and the file that
+  // registered it: what a second engine compiles (vsem-verify --engine genmc).
+  std::string model_type;
+  std::string source_file;
   unsigned threads = 0;  // the model's Relacy thread count (checks replayed schedules)
 
   // This run must fail with `kind` (a bug seeded on purpose): it is reported
@@ -136,6 +166,35 @@ inline std::vector<std::string>& order_pass_skips() {
   return names;
 }
 
+namespace detail {
+// A mangled type name as C++ source: demangled, with every
+// "(anonymous namespace)::" removed (a model's types usually live in one,
+// and a wrapper that includes the model's source sees them unqualified).
+inline std::string type_spelling(const char* mangled) {
+  int status = 0;
+  char* d = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+  std::string s = (status == 0 && d != nullptr) ? d : mangled;
+  std::free(d);
+  const std::string anon = "(anonymous namespace)::";
+  for (std::size_t at; (at = s.find(anon)) != std::string::npos;) s.erase(at, anon.size());
+  return s;
+}
+}  // namespace detail
+
+// Runs that `vsem-verify --engine genmc` leaves out without --deep, each with
+// the reason (too large for the CI tier, or a GenMC limitation); they are
+// reported SKIPPED with it. A fixed list, like order_pass_skips(); fill it with
+// VSEM_GENMC_SKIP("reason", "run", ...). The runner fails when a name matches
+// no run.
+struct genmc_skip {
+  std::string name;
+  std::string reason;
+};
+inline std::vector<genmc_skip>& genmc_skips() {
+  static std::vector<genmc_skip> skips;
+  return skips;
+}
+
 // A run of model T that must pass (refine with .expect() for one that must fail).
 template <class T>
 run model_run(std::string name, std::string property, std::string configuration, search how,
@@ -148,6 +207,7 @@ run model_run(std::string name, std::string property, std::string configuration,
   r.level = level;
   r.simulate = [](rl::test_params& p) { return vsem::model::simulate<T>(p); };
   r.threads = static_cast<unsigned>(T::params::thread_count);
+  r.model_type = detail::type_spelling(typeid(T).name());
   return r;
 }
 
@@ -165,14 +225,23 @@ run mutant_run(mutation m, std::string model_name, std::string property, search 
 }
 
 struct registrar {
-  explicit registrar(std::initializer_list<run> runs) {
-    for (const run& r : runs) registry().push_back(r);
+  registrar(const char* file, std::initializer_list<run> runs) {
+    for (const run& r : runs) {
+      registry().push_back(r);
+      registry().back().source_file = file;
+    }
   }
 };
 
 struct order_skip_registrar {
   explicit order_skip_registrar(std::initializer_list<const char*> names) {
     for (const char* n : names) order_pass_skips().emplace_back(n);
+  }
+};
+
+struct genmc_skip_registrar {
+  genmc_skip_registrar(const char* reason, std::initializer_list<const char*> names) {
+    for (const char* n : names) genmc_skips().push_back({n, reason});
   }
 };
 
@@ -184,11 +253,20 @@ int main(int argc, char** argv);
 
 #define VSEM_VERIFY_CAT2(a, b) a##b
 #define VSEM_VERIFY_CAT(a, b) VSEM_VERIFY_CAT2(a, b)
-// Registers runs (vsem::verify::run values) at static-initialisation time.
-// Use it at namespace scope, as often as needed, in any source of the program.
-#define VSEM_REGISTER_RUNS(...) \
-  static const ::vsem::verify::registrar VSEM_VERIFY_CAT(vsem_runs_, __LINE__){__VA_ARGS__};
-// Names runs (by exact name) that --order-sensitivity skips without --deep.
+   // Registers runs (vsem::verify::run values) at static-initialisation time.
+   // Use it at namespace scope, as often as needed, in any source of the program.
+#define VSEM_REGISTER_RUNS(...)                                                          \
+  static const ::vsem::verify::registrar VSEM_VERIFY_CAT(vsem_runs_, __LINE__){__FILE__, \
+                                                                               {__VA_ARGS__}};
+   // Names runs (by exact name) that --order-sensitivity skips without --deep.
 #define VSEM_SKIP_IN_ORDER_PASS(...)                                                   \
   static const ::vsem::verify::order_skip_registrar VSEM_VERIFY_CAT(vsem_order_skips_, \
                                                                     __LINE__){__VA_ARGS__};
+
+// Names runs (by exact name) that --engine genmc leaves out without --deep,
+// and why: VSEM_GENMC_SKIP("reason", "run", ...).
+#define VSEM_GENMC_SKIP(reason, ...)                                                             \
+  static const ::vsem::verify::genmc_skip_registrar VSEM_VERIFY_CAT(vsem_genmc_skip_, __LINE__){ \
+      reason, {__VA_ARGS__}};
+
+#endif  // VSEM_ENGINE_GENMC

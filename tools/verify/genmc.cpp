@@ -1,0 +1,424 @@
+// tools/verify/genmc.cpp: `--engine genmc`, the registered runs on GenMC.
+//
+// GenMC checks a program compiled to LLVM IR under RC11, visiting every
+// consistent execution once (optimal dynamic partial-order reduction), with
+// no bound. A run's model is the same source Relacy checks: the model file is
+// compiled with -DVSEM_ENGINE_GENMC (so vsem::engine is vsem::genmc and the
+// registrations compile away) inside a two-line wrapper whose main() runs the
+// run's model type (vsem::genmc::run<T>). Steps per run:
+//   1. clang++-16 -O0 (optnone off) -S -emit-llvm, with the mutant, the spin
+//      limit and the weakened site as -D definitions (vsem/genmc/platform.hpp),
+//      -fno-exceptions, -fno-sized-deallocation (GenMC knows operator
+//      delete(void*) only) and -mlong-double-64 (GenMC's interpreter has no
+//      x87 80-bit arithmetic, which the deadline helpers of vsem/deadline.hpp
+//      use for range checks; the models' durations are far inside a double's
+//      exact range);
+//   2. opt-16 -passes=sroa,instcombine,sroa: GenMC 0.11 cannot interpret a
+//      memcpy of a small struct under LLVM 16's opaque pointers (a
+//      std::source_location or a time_point passed by value); the passes turn
+//      those stack copies into loads and stores and leave shared accesses alone;
+//   3. genmc -check-liveness --disable-spin-assume --disable-estimation
+//      -input-from-bitcode-file: -check-liveness reports a thread blocked for
+//      good in the futex model (the lost wakeup) as a liveness violation. The
+//      futex model marks its wait loop for GenMC itself; GenMC's automatic
+//      spin-assume transformation is off because it also takes
+//      compare-exchange retry loops for spin loops and then reports a thread
+//      that would retry and succeed as blocked (a false liveness violation).
+// Runs that differ only in their Relacy search (bound, random, deep) are one
+// GenMC check; a run with spurious wakeups is the same check too, since the
+// GenMC platform does not model them (said in its line).
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "runner.hpp"
+
+#ifndef VSEM_VERIFY_GENMC_PREFIX
+#define VSEM_VERIFY_GENMC_PREFIX ""
+#endif
+#ifndef VSEM_VERIFY_INCLUDE_DIRS
+#define VSEM_VERIFY_INCLUDE_DIRS ""
+#endif
+
+namespace vsem::verify {
+namespace {
+
+struct tools {
+  std::string genmc;                  // the genmc binary
+  std::string genmc_include;          // its include directory (<genmc.h>)
+  std::string clang = "clang++-16";   // $VSEM_GENMC_CLANG
+  std::string opt = "opt-16";         // $VSEM_GENMC_OPT
+  std::vector<std::string> includes;  // vsem's headers, the runner's headers
+};
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string part; std::getline(in, part, sep);) {
+    if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return q + "'";
+}
+
+bool file_exists(const std::string& p) {
+  return std::ifstream(p).good();
+}
+
+// Runs a shell command; returns its exit status (128+signal when killed).
+int shell(const std::string& cmd) {
+  const int st = std::system(cmd.c_str());
+  if (st == -1) return 127;
+  if (WIFEXITED(st)) return WEXITSTATUS(st);
+  return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+// What one GenMC check found.
+struct check {
+  bool compiled = false;
+  bool finished = false;      // genmc ran to the end (no time limit, no crash)
+  bool error = false;         // genmc reported an error
+  bool killed = false;        // stopped at the time limit
+  std::string checker_error;  // genmc stopped on its own limitation (its first ERROR line)
+  std::string error_text;     // "Liveness violation!", "Safety violation!", ...
+  rl::test_result_e kind = rl::test_result_success;
+  unsigned long executions = 0;
+  unsigned long blocked = 0;
+  double seconds = 0;
+  std::string report;  // path of genmc's output
+};
+
+// GenMC's error line to the nearest Relacy failure kind.
+rl::test_result_e kind_of(const std::string& e) {
+  if (e.find("Liveness") != std::string::npos) return rl::test_result_deadlock;
+  if (e.find("race") != std::string::npos) return rl::test_result_data_race;
+  if (e.find("freed") != std::string::npos || e.find("after free") != std::string::npos)
+    return rl::test_result_access_to_freed_memory;
+  if (e.find("ouble free") != std::string::npos) return rl::test_result_double_free;
+  if (e.find("uninitialized") != std::string::npos) return rl::test_result_unitialized_access;
+  if (e.find("leak") != std::string::npos) return rl::test_result_memory_leak;
+  return rl::test_result_user_assert_failed;  // safety (assertion) violations and the rest
+}
+
+check run_genmc(const tools& t, const run& r, vsem::mutation m, const std::string& base,
+                unsigned time_limit) {
+  check k;
+  k.report = base + ".genmc.txt";
+  const std::string wrapper = base + ".genmc.cpp", ll = base + ".ll", opt_ll = base + ".opt.ll";
+  std::ofstream(wrapper) << "// vsem-verify --engine genmc: run " << r.name << "\n"
+                         << "#include \"" << r.source_file << "\"\n"
+                         << "int main() { return vsem::genmc::run<" << r.model_type << ">(); }\n";
+  std::string cc = quote(t.clang) +
+                   " -std=c++20 -fno-exceptions -fno-sized-deallocation -mlong-double-64 -g "
+                   "-Xclang -disable-O0-optnone -S -emit-llvm"
+                   " -DVSEM_ENGINE_GENMC -DVSEM_CHECKS=1 -DVSEM_GENMC_MUTANT=" +
+                   std::to_string(static_cast<int>(m)) +
+                   " -DVSEM_GENMC_SPIN=" + std::to_string(r.how.spin_limit);
+  for (const auto& dir : t.includes) cc += " -I" + quote(dir);
+  cc += " -idirafter " + quote(t.genmc_include) + " " + quote(wrapper) + " -o " + quote(ll);
+  const auto t0 = clock_type::now();
+  if (shell(cc + " >" + quote(k.report) + " 2>&1") != 0 ||
+      shell(quote(t.opt) + " -passes=sroa,instcombine,sroa -S " + quote(ll) + " -o " +
+            quote(opt_ll) + " >>" + quote(k.report) + " 2>&1") != 0) {
+    k.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+    return k;
+  }
+  k.compiled = true;
+  std::string cmd =
+      quote(t.genmc) +
+      " -check-liveness --disable-spin-assume --disable-estimation -input-from-bitcode-file " +
+      quote(opt_ll);
+  if (time_limit > 0) cmd = "timeout -s KILL " + std::to_string(time_limit) + " " + cmd;
+  const auto t1 = clock_type::now();
+  const int st = shell(cmd + " >" + quote(k.report) + " 2>&1");
+  k.killed = time_limit > 0 && (st == 137 || st == 124);
+  k.seconds = std::chrono::duration<double>(clock_type::now() - t1).count();
+  std::ifstream in(k.report);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("Error", 0) == 0 && !k.error) {
+      k.error = true;
+      k.error_text = line.substr(line.find(':') == std::string::npos ? 0 : line.find(':') + 2);
+    }
+    const auto number_after = [&line](const char* label, unsigned long& out) {
+      if (line.rfind(label, 0) == 0)
+        out = std::strtoul(line.c_str() + std::strlen(label), nullptr, 10);
+    };
+    number_after("Number of complete executions explored: ", k.executions);
+    number_after("Number of blocked executions seen: ", k.blocked);
+    if (line.rfind("No errors were detected", 0) == 0) k.finished = true;
+    if (k.checker_error.empty() &&
+        (line.rfind("ERROR:", 0) == 0 || line.find("UNREACHABLE") != std::string::npos ||
+         line.rfind("Unhandled", 0) == 0)) {
+      k.checker_error = line;
+    }
+  }
+  if (k.error && k.error_text.find("Mixed-size") != std::string::npos) {
+    // GenMC rejects a program that reads a location with one size and writes it
+    // with another, even a thread's own stack temporary: a limit of the checker,
+    // not a property of the model, so no verdict.
+    k.error = false;
+    k.checker_error = "GenMC: " + k.error_text +
+                      " (GenMC checks no program with mixed-size "
+                      "accesses to one location; no verdict)";
+  }
+  if (k.error) {
+    k.finished = true;
+    k.kind = kind_of(k.error_text);
+  }
+  if (st != 0 && !k.error) k.finished = false;  // killed at the time limit, or crashed
+  std::remove(ll.c_str());
+  return k;
+}
+
+// The skip entry of run r when --engine genmc leaves it out (not with --deep).
+const genmc_skip* skipped(const run& r, const cli& c) {
+  if (c.deep) return nullptr;
+  std::string name = r.name;
+  if (name.rfind("mutant/", 0) == 0) name = name.substr(name.find('@') + 1);
+  for (const genmc_skip& s : genmc_skips()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+// The identity of a GenMC check: runs with the same key are one check.
+std::string key_of(const run& r, vsem::mutation m) {
+  return r.source_file + "|" + r.model_type + "|" + std::to_string(static_cast<int>(m)) + "|" +
+         std::to_string(r.how.spin_limit);
+}
+
+outcome judge(const run& r, vsem::mutation m, const check& k) {
+  outcome o;
+  o.r = &r;
+  o.how = full_search();
+  o.engine = "genmc";
+  o.iterations = k.executions;
+  o.seconds = k.seconds;
+  o.trace = k.report;
+  o.result = k.error ? k.kind : rl::test_result_success;
+  const bool must_fail = r.must_fail() || m != r.mutant;
+  if (!k.compiled) {
+    o.verdict = "COMPILE ERROR";
+    o.detail = "see " + k.report;
+    o.ok = false;
+  } else if (!k.finished && !k.killed) {
+    o.verdict = "CHECKER ERROR";
+    o.detail = k.checker_error.empty() ? "genmc stopped without a verdict" : k.checker_error;
+    o.ok = false;
+  } else if (!k.finished) {
+    o.verdict = "TIME LIMIT";
+    o.detail = "GenMC did not finish; no verdict";
+    o.ok = false;
+  } else if (!must_fail) {
+    o.ok = !k.error;
+    o.verdict = o.ok ? "PASS" : "FAIL";
+    o.detail = k.error ? k.error_text : "";
+  } else {
+    o.ok = k.error;
+    o.verdict = k.error ? "CAUGHT" : "MISSED";
+    if (k.error) {
+      o.detail = k.error_text;
+      if (k.kind != r.expected && r.expected != rl::test_result_success)
+        o.detail += std::string(" (Relacy: ") + rl::test_result_str(r.expected) + ")";
+    }
+  }
+  return o;
+}
+
+bool find_tools(const cli& c, tools& t) {
+  std::string prefix = c.genmc_prefix;
+  if (prefix.empty()) prefix = env_or("VSEM_GENMC", VSEM_VERIFY_GENMC_PREFIX);
+  t.genmc = prefix + "/bin/genmc";
+  t.genmc_include = prefix + "/include";
+  t.clang = env_or("VSEM_GENMC_CLANG", t.clang);
+  t.opt = env_or("VSEM_GENMC_OPT", t.opt);
+  t.includes = split(env_or("VSEM_GENMC_INCLUDES", VSEM_VERIFY_INCLUDE_DIRS), ':');
+  if (prefix.empty() || !file_exists(t.genmc) || !file_exists(t.genmc_include + "/genmc.h")) {
+    std::fprintf(stderr,
+                 "vsem-verify: GenMC not found%s%s; build it with ci/genmc.sh and pass its "
+                 "prefix with --genmc DIR (or $VSEM_GENMC)\n",
+                 prefix.empty() ? "" : " under ", prefix.c_str());
+    return false;
+  }
+  return true;
+}
+
+void print_line(const outcome& o, const std::string& name) {
+  std::printf("%-44s %-13s %11lu %8.2f  %s%s%s\n", name.c_str(), "rc11-all", o.iterations,
+              o.seconds, o.ok ? "" : "UNEXPECTED ", o.verdict.c_str(),
+              o.detail.empty() ? "" : (" (" + o.detail + ")").c_str());
+  if (!o.ok || o.r->must_fail()) std::printf("    GenMC report: %s\n", o.trace.c_str());
+  std::fflush(stdout);
+}
+
+int genmc_mutants(const cli& c, const tools& t, const std::vector<const run*>& models,
+                  std::vector<outcome>& results) {
+  std::printf("%-30s %-44s %-32s %11s %s\n", "MUTANT", "KILLED BY", "GENMC ERROR", "EXECUTIONS",
+              "VERDICT");
+  int missed = 0;
+  for (int i = 1; i < static_cast<int>(vsem::mutation::count_); ++i) {
+    const auto m = static_cast<vsem::mutation>(i);
+    bool matched = c.globs.empty();
+    for (const auto& g : c.globs) matched = matched || g == vsem::name(m);
+    if (!matched) continue;
+    std::vector<const run*> tries;
+    for (const run& r : registry()) {
+      if (r.mutant == m) tries.push_back(&r);
+    }
+    const bool designated = !tries.empty();
+    if (!designated) tries = models;
+    std::map<std::string, bool> seen;
+    outcome killed;
+    const genmc_skip* left_out = nullptr;
+    bool tried = false;
+    for (const run* r : tries) {
+      if (const genmc_skip* skip = skipped(*r, c)) {
+        left_out = skip;
+        continue;
+      }
+      tried = true;
+      if (seen[key_of(*r, m)]) continue;
+      seen[key_of(*r, m)] = true;
+      const std::string base = c.out_dir + "/" + sanitize(run_name_with(*r, m));
+      const check k = run_genmc(t, *r, m, base, c.time_limit);
+      outcome o = judge(*r, m, k);
+      if (designated) results.push_back(o);
+      if (k.error) {
+        killed = o;
+        break;
+      }
+    }
+    if (killed.r == nullptr && !tried && left_out != nullptr) {
+      std::printf("%-30s %-44s %-32s %11s %s\n", vsem::name(m), "-", "-", "-", "SKIPPED");
+      std::printf("    its runs are left out of this tier: %s\n", left_out->reason.c_str());
+      continue;
+    }
+    if (killed.r == nullptr) {
+      ++missed;
+      std::printf("%-30s %-44s %-32s %11s %s\n", vsem::name(m), "-", "-", "-",
+                  "UNEXPECTED SURVIVED");
+      continue;
+    }
+    std::string killer = killed.r->name;
+    if (killer.rfind("mutant/", 0) == 0) killer = killer.substr(killer.find('@') + 1);
+    // GenMC's error without its "!" (and without what judge() appended).
+    const std::string error = killed.detail.substr(0, killed.detail.find('!'));
+    std::printf("%-30s %-44s %-32s %11lu %s\n", vsem::name(m), killer.c_str(), error.c_str(),
+                killed.iterations, designated ? "CAUGHT" : "KILLED");
+    std::printf("    GenMC: %s; report %s\n", killed.detail.c_str(), killed.trace.c_str());
+    std::fflush(stdout);
+  }
+  return missed;
+}
+
+}  // namespace
+
+int genmc_main(const cli& c, const std::vector<const run*>& selected) {
+  if (c.order_sensitivity || !c.replay_file.empty()) {
+    std::fprintf(stderr, "vsem-verify: --engine genmc runs models and --mutants only\n");
+    return 2;
+  }
+  tools t;
+  if (!find_tools(c, t)) return 2;
+  make_dirs(c.out_dir);
+  std::printf(
+      "vsem-verify %s on GenMC (%s): RC11, every execution once, no bound; reports in "
+      "%s/\n",
+      VSEM_VERSION_STRING, t.genmc.c_str(), c.out_dir.c_str());
+  std::vector<outcome> results;
+  const auto t0 = clock_type::now();
+  if (c.which == cli::mutants_only) {
+    std::vector<const run*> models;
+    for (const run* r : selected) {
+      if (!r->must_fail()) models.push_back(r);
+    }
+    const int missed = genmc_mutants(c, t, models, results);
+    const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
+    int bad = 0;
+    for (const auto& o : results) bad += o.ok ? 0 : 1;
+    std::printf(
+        "\nsummary: %d mutation(s) survived on GenMC, %d designated run(s) missed, "
+        "%.1f s\n",
+        missed, bad, total);
+    std::printf("%d passed, %d failed\n", static_cast<int>(vsem::mutation::count_) - 1 - missed,
+                missed + bad);
+    if (!c.junit.empty()) write_junit(c.junit, results, total);
+    if (!c.json.empty()) write_json(c.json, results, total);
+    return missed + bad == 0 ? 0 : 1;
+  }
+  std::printf("%-44s %-13s %11s %8s  %s\n", "RUN", "SEARCH", "EXECUTIONS", "SECONDS", "RESULT");
+  std::map<std::string, const outcome*> done;
+  std::vector<std::string> keys;
+  results.reserve(selected.size());
+  int bad_names = 0;
+  for (const genmc_skip& skip : genmc_skips()) {
+    if (registered_run(skip.name) == nullptr) {
+      std::printf("VSEM_GENMC_SKIP names '%s', which is no run\n", skip.name.c_str());
+      ++bad_names;
+    }
+  }
+  for (const run* r : selected) {
+    const std::string key = key_of(*r, r->mutant);
+    if (const genmc_skip* skip = skipped(*r, c)) {
+      outcome o;
+      o.r = r;
+      o.how = full_search();
+      o.engine = "genmc";
+      o.ok = true;
+      o.verdict = "SKIPPED";
+      o.detail = skip->reason;
+      results.push_back(o);
+      print_line(results.back(), r->name);
+      continue;
+    }
+    const auto same = done.find(key);
+    if (same != done.end()) {
+      outcome o = *same->second;
+      o.r = r;
+      o.seconds = 0;
+      o.detail = "same GenMC check as " + same->second->r->name +
+                 (r->how.spurious_wakeups ? "; spurious wakeups: Relacy only" : "");
+      results.push_back(o);
+      print_line(results.back(), r->name);
+      continue;
+    }
+    const check k = run_genmc(t, *r, r->mutant, c.out_dir + "/" + sanitize(r->name), c.time_limit);
+    results.push_back(judge(*r, r->mutant, k));
+    done[key] = &results.back();
+    print_line(results.back(), r->name);
+  }
+  const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
+  int bad = 0, passed = 0, models = 0, caught = 0, mutants = 0;
+  for (const auto& o : results) {
+    bad += o.ok ? 0 : 1;
+    (o.r->must_fail() ? mutants : models) += 1;
+    (o.r->must_fail() ? caught : passed) += o.ok ? 1 : 0;
+  }
+  std::printf("\nsummary (GenMC): %d/%d model runs passed, %d/%d mutants caught, %.1f s\n", passed,
+              models, caught, mutants, total);
+  std::printf("%d passed, %d failed\n", static_cast<int>(results.size()) - bad, bad + bad_names);
+  if (!c.junit.empty()) write_junit(c.junit, results, total);
+  if (!c.json.empty()) write_json(c.json, results, total);
+  return bad + bad_names == 0 ? 0 : 1;
+}
+
+}  // namespace vsem::verify
