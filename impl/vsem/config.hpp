@@ -16,6 +16,7 @@
 // the CMake option VSEM_CHECKS does this for the whole build.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <version>
@@ -83,6 +84,14 @@ namespace detail {
                where.function_name(), where.file_name(), static_cast<unsigned>(where.line()));
   std::fflush(stderr);
   std::abort();
+}
+
+// The memory order std::atomic uses for a failed compare-exchange given only
+// the success order (for the model platforms' atomics).
+constexpr std::memory_order cas_failure(std::memory_order success) noexcept {
+  if (success == std::memory_order_acq_rel) return std::memory_order_acquire;
+  if (success == std::memory_order_release) return std::memory_order_relaxed;
+  return success;
 }
 
 }  // namespace detail

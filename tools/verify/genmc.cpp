@@ -102,7 +102,6 @@ struct check {
   std::string error_text;     // "Liveness violation!", "Safety violation!", ...
   rl::test_result_e kind = rl::test_result_success;
   unsigned long executions = 0;
-  unsigned long blocked = 0;
   double seconds = 0;
   std::string report;  // path of genmc's output
 };
@@ -163,7 +162,6 @@ check run_genmc(const tools& t, const run& r, vsem::mutation m, const std::strin
         out = std::strtoul(line.c_str() + std::strlen(label), nullptr, 10);
     };
     number_after("Number of complete executions explored: ", k.executions);
-    number_after("Number of blocked executions seen: ", k.blocked);
     if (line.rfind("No errors were detected", 0) == 0) k.finished = true;
     if (k.checker_error.empty() &&
         (line.rfind("ERROR:", 0) == 0 || line.find("UNREACHABLE") != std::string::npos ||

@@ -123,14 +123,6 @@ inline std::memory_order effective_order(std::memory_order mo, const source_loca
   return mo;
 }
 
-// The failure order std::atomic uses for a compare-exchange given only the
-// success order.
-constexpr std::memory_order cas_failure(std::memory_order success) noexcept {
-  if (success == std::memory_order_acq_rel) return std::memory_order_acquire;
-  if (success == std::memory_order_release) return std::memory_order_relaxed;
-  return success;
-}
-
 }  // namespace detail
 
 // An atomic<T> with the std::atomic API through named calls.
@@ -179,7 +171,7 @@ class atomic {
   bool compare_exchange_strong(T& expected, T desired,
                                std::memory_order mo = std::memory_order_seq_cst,
                                source_location l = source_location::current()) {
-    return cas<false>(expected, desired, mo, detail::cas_failure(mo), l);
+    return cas<false>(expected, desired, mo, vsem::detail::cas_failure(mo), l);
   }
   bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
                              std::memory_order failure,
@@ -189,10 +181,11 @@ class atomic {
   bool compare_exchange_weak(T& expected, T desired,
                              std::memory_order mo = std::memory_order_seq_cst,
                              source_location l = source_location::current()) {
-    return cas<true>(expected, desired, mo, detail::cas_failure(mo), l);
+    return cas<true>(expected, desired, mo, vsem::detail::cas_failure(mo), l);
   }
 
-  // For the futex model: the whole word, read relaxed.
+  // For the futex model: the whole word. relaxed: the caller's seq_cst fence
+  // and the table's lock order it (platform::futex_wait).
   T load_for_futex() const noexcept { return a_.load(std::memory_order_relaxed); }
 
  private:
@@ -201,7 +194,7 @@ class atomic {
            const source_location& l) {
     const std::memory_order eff = detail::effective_order(success, l);
     if (eff != success) {  // weakened: the failure order may not exceed the new success order
-      failure = detail::cas_failure(eff);
+      failure = vsem::detail::cas_failure(eff);
       success = eff;
     }
     if constexpr (Weak) {
@@ -256,13 +249,14 @@ class world {
   static world& current() noexcept { return *current_; }
 
   clock::time_point now() const noexcept {
+    // relaxed: the clock orders nothing; it only moves forward (under lock_).
     return clock::time_point(clock::duration(now_.load(std::memory_order_relaxed)));
   }
 
-  // Returns false when the wait timed out.
-  bool wait(const void* key, std::uint32_t value_now, std::uint32_t expected, bool timed,
-            clock::time_point deadline) noexcept {
-    if (value_now != expected) return true;  // the kernel's EAGAIN
+  // Enqueues the caller on `key` and waits; called with lock_ held, after the
+  // word compared equal (platform::futex_wait); releases lock_. Returns false
+  // when the wait timed out.
+  bool wait(const void* key, bool timed, clock::time_point deadline) noexcept {
     waiter& me = slot();
     me.key = key;
     me.seq = next_seq_++;
@@ -289,6 +283,7 @@ class world {
     me.queued = false;
     if (timed_out) {
       const auto t = deadline.time_since_epoch().count();
+      // relaxed: written under lock_ only; readers need no order (see now()).
       if (t > now_.load(std::memory_order_relaxed)) now_.store(t, std::memory_order_relaxed);
     }
     __VERIFIER_mutex_unlock(&lock_);
@@ -395,7 +390,7 @@ struct platform {
       wd.unlock();
       return true;
     }
-    return wd.wait(&w, now_value, expected, timed, deadline);
+    return wd.wait(&w, timed, deadline);
   }
 };
 

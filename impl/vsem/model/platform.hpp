@@ -196,14 +196,6 @@ constexpr std::memory_order cas_success(std::memory_order success,
   return success;
 }
 
-// The memory order std::atomic uses for a failed compare-exchange given only
-// the success order.
-constexpr std::memory_order cas_failure(std::memory_order success) noexcept {
-  if (success == std::memory_order_acq_rel) return std::memory_order_acquire;
-  if (success == std::memory_order_release) return std::memory_order_relaxed;
-  return success;
-}
-
 }  // namespace detail
 
 // An atomic<T> with the std::atomic API through named calls; each call records
@@ -258,7 +250,7 @@ class atomic {
   bool compare_exchange_strong(T& expected, T desired,
                                std::memory_order mo = std::memory_order_seq_cst,
                                source_location l = source_location::current()) {
-    return cas<false>(expected, desired, mo, detail::cas_failure(mo), l);
+    return cas<false>(expected, desired, mo, vsem::detail::cas_failure(mo), l);
   }
   bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
                              std::memory_order failure,
@@ -268,7 +260,7 @@ class atomic {
   bool compare_exchange_weak(T& expected, T desired,
                              std::memory_order mo = std::memory_order_seq_cst,
                              source_location l = source_location::current()) {
-    return cas<true>(expected, desired, mo, detail::cas_failure(mo), l);
+    return cas<true>(expected, desired, mo, vsem::detail::cas_failure(mo), l);
   }
 
   // For the futex model: the Relacy object behind this atomic.
@@ -281,7 +273,7 @@ class atomic {
     const auto info = detail::info_of(l);
     const std::memory_order eff = detail::effective_order(success, "cas", l);
     if (eff != success) {  // weakened: the failure order may not exceed the new success order
-      failure = detail::cas_failure(eff);
+      failure = vsem::detail::cas_failure(eff);
       success = eff;
     }
     const auto s = detail::to_rl(detail::cas_success(success, failure));
