@@ -31,6 +31,7 @@ import tempfile
 PEERS = [  # (id in benchmark names, display name), vsem first
     ("vsem", "vsem::counting_semaphore"),
     ("raw_atomic", "raw atomic (the limit)"),
+    ("raw_cas", "raw atomic, load + compare-exchange (uncontended only)"),
     ("std", "std::counting_semaphore"),
     ("posix", "POSIX sem_t"),
     ("moodycamel", "moodycamel::LightweightSemaphore"),
@@ -282,7 +283,11 @@ def family_table(family, results):
             )
             if r is not None:
                 verdict = "met" if r <= UNCONTENDED_TARGET else "**not met**"
-                checks.append(f"{col}: {r:.2f}× ({verdict})")
+                floor = ratio(family, results.get((family, "vsem", variant)),
+                              results.get((family, "raw_cas", variant)))
+                checks.append(f"{col}: {r:.2f}× ({verdict}"
+                              + (f"; {floor:.2f}× load + compare-exchange" if floor else "")
+                              + ")")
         if checks:
             lines.append(
                 f"Target vsem ≤ {UNCONTENDED_TARGET}× raw atomic (ns per pair): "
@@ -635,6 +640,10 @@ def main():
     ap.add_argument("--markdown", help="write the markdown here (default: stdout)")
     ap.add_argument("--plot", help="write a PNG bar plot here")
     ap.add_argument("--no-plot", action="store_true", help="do not plot")
+    ap.add_argument("--require-plot", action="store_true",
+                    help="exit 1 (after writing the markdown) when --plot was given and no plot "
+                         "was written; with --plotter matplotlib this fails when matplotlib is "
+                         "missing (the smoke test uses both)")
     ap.add_argument("--plotter", choices=["auto", "matplotlib", "gnuplot"], default="auto")
     ap.add_argument("--note", action="append", default=[],
                     help="a line to add under the header (repeatable), e.g. the load after the run")
@@ -646,10 +655,13 @@ def main():
         return 1
 
     plot_name = None
+    plot_failed = False
     if args.plot and not args.no_plot:
         if make_plot(results, args.plot, context, args.plotter):
             base = os.path.dirname(os.path.abspath(args.markdown)) if args.markdown else "."
             plot_name = os.path.relpath(os.path.abspath(args.plot), base)
+        else:
+            plot_failed = True
 
     text = markdown(context, results, errors, args.json, plot_name, args.note)
     if args.markdown:
@@ -657,6 +669,9 @@ def main():
             f.write(text)
     else:
         sys.stdout.write(text)
+    if plot_failed and args.require_plot:
+        print(f"report.py: --require-plot: no plot was written to {args.plot}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -13,6 +13,11 @@
 //   moodycamel  moodycamel::LightweightSemaphore (spins 10000 re-checks, then
 //               sleeps on a sem_t)
 //   mutex_cv    a semaphore built from std::mutex + std::condition_variable
+//   raw_cas     (uncontended only) a 64-bit std::atomic used as vsem's acquire
+//               uses its state word: a relaxed load, then a compare-exchange
+//               loop while the count is positive; release is one fetch_add.
+//               The floor of any acquire that must see the count before it
+//               takes a permit (see bench/README.md, "The uncontended pair").
 //
 // Benchmarks (names are <family>/<peer>/<variant>):
 //   uncontended/<peer>/count:{1,2}
@@ -107,6 +112,28 @@ constexpr std::int64_t kChannelItems = 100000;
 std::int64_t channel_items = kChannelItems;
 
 // ---- peers: one acquire()/release() interface, constructed from a count ----
+
+// The uncontended shape of a compare-exchange acquire, nothing else (no
+// waiting: bm_uncontended never needs it, and it is registered only there).
+class raw_cas_semaphore {
+ public:
+  explicit raw_cas_semaphore(std::ptrdiff_t n) : state_(static_cast<std::uint64_t>(n)) {}
+
+  void acquire() noexcept {
+    std::uint64_t s = state_.load(std::memory_order_relaxed);
+    while ((s & 0x7fffffffu) > 0) {
+      if (state_.compare_exchange_strong(s, s - 1, std::memory_order_acquire,
+                                         std::memory_order_relaxed)) {
+        return;
+      }
+    }
+    std::abort();  // the benchmark never runs it at count 0
+  }
+  void release() noexcept { state_.fetch_add(1, std::memory_order_release); }
+
+ private:
+  std::atomic<std::uint64_t> state_;
+};
 
 class raw_atomic_semaphore {
  public:
@@ -639,6 +666,10 @@ void register_all() {
         ->Arg(1)
         ->Arg(2);
   });
+  benchmark::RegisterBenchmark("uncontended/raw_cas", &bm_uncontended<raw_cas_semaphore>)
+      ->ArgName("count")
+      ->Arg(1)
+      ->Arg(2);
   const struct {
     const char* name;
     placement where;

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # ci/deps.sh -- install what vsem needs on Debian 12 (bookworm), only when missing.
 #
-# Usage:  ci/deps.sh [--genmc] [EXTRA_PACKAGE...]
+# Usage:  ci/deps.sh [--verify] [--genmc] [EXTRA_PACKAGE...]
+#
+# --verify: only what the main job (ci/verify.sh: the model preset and vsem-verify) needs:
+# the compiler, CMake, Relacy, GoogleTest (the trace tool's tests are part of that build),
+# nlohmann-json, CLI11 and python3 (the generated tables). Without it: everything every
+# preset needs (peers, sanitizer runtimes, Chromium, matplotlib, ...).
 #
 # --genmc: also what the genmc preset needs (clang-16, llvm-16-dev and GenMC's build
 # packages), then ci/genmc.sh, which builds GenMC once per machine (cached; about 4-13
@@ -18,25 +23,35 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 genmc=0
-if [[ ${1:-} == --genmc ]]; then
-  genmc=1
+verify_only=0
+while [[ ${1:-} == --genmc || ${1:-} == --verify ]]; do
+  [[ $1 == --genmc ]] && genmc=1
+  [[ $1 == --verify ]] && verify_only=1
   shift
-fi
+done
 genmc_packages=()
 if ((genmc)); then
   genmc_packages=(clang-16 llvm-16-dev autoconf automake libedit-dev libtinfo-dev libffi-dev zlib1g-dev)
 fi
 
+verify_packages=(
+  build-essential g++ cmake ninja-build
+  libgtest-dev googletest nlohmann-json3-dev libcli11-dev relacy-dev python3
+)
 packages=(
   build-essential g++ clang clang-format cmake ninja-build
   libgtest-dev googletest libbenchmark-dev nlohmann-json3-dev libcli11-dev
   relacy-dev libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev
   chromium fonts-dejavu-core
   libclang-rt-14-dev   # clang's sanitizer runtimes (clang-tsan, clang-asan)
-  python3
+  python3 python3-matplotlib   # python3-matplotlib: bench/report.py's plot (bench.report smoke test)
+  pkgconf   # pkg-config: the install test checks vsem.pc
   "${genmc_packages[@]}"
   "$@"
 )
+if ((verify_only)); then
+  packages=("${verify_packages[@]}" "${genmc_packages[@]}" "$@")
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "ci/deps.sh: dpkg-query/apt-get not found; this script supports Debian 12 only." >&2

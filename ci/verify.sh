@@ -4,7 +4,7 @@
 # Usage:  ci/verify.sh [VSEM_VERIFY_ARG...]
 #   e.g.  ci/verify.sh --deep
 #
-# Runs ci/deps.sh, configures and builds the `model` preset, then runs
+# Runs ci/deps.sh --verify (only what verification needs), configures and builds the `model` preset, then runs
 # build/model/models/vsem-verify with the given arguments (from the repository root).
 # Traces, JUnit XML and a JSON report go to build/model/verify-results/.
 set -euo pipefail
@@ -12,7 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-bash ci/deps.sh
+bash ci/deps.sh --verify
 
 now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }

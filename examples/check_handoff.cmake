@@ -1,6 +1,7 @@
-# examples/check_handoff.cmake: runs `handoff` and checks its output (cmake -P).
+# examples/check_handoff.cmake: runs `vsem_handoff` (examples/handoff.cpp) and checks its
+# output (cmake -P).
 #
-#   cmake -DHANDOFF=<path> [-DMODE=run|help|bad-option] -P check_handoff.cmake
+#   cmake -DHANDOFF=<path to vsem_handoff> [-DMODE=run|help|bad-option] -P check_handoff.cmake
 #
 # run:        exit 0; five blocks, each "We will do five iterations:" followed
 #             by "consumer is waiting." and "producer notify : producted item
@@ -12,7 +13,7 @@
 cmake_minimum_required(VERSION 3.22)
 
 if(NOT HANDOFF)
-  message(FATAL_ERROR "check_handoff.cmake: -DHANDOFF=<path to handoff> is required")
+  message(FATAL_ERROR "check_handoff.cmake: -DHANDOFF=<path to vsem_handoff> is required")
 endif()
 if(NOT MODE)
   set(MODE run)
@@ -27,7 +28,7 @@ if(MODE STREQUAL "help")
   if(NOT rc EQUAL 0)
     fail("--help exited with ${rc}")
   endif()
-  if(NOT out MATCHES "usage: handoff" OR NOT out MATCHES "--delay-ms" OR NOT out MATCHES "--seed-delay")
+  if(NOT out MATCHES "usage: vsem_handoff" OR NOT out MATCHES "--delay-ms" OR NOT out MATCHES "--seed-delay")
     fail("--help did not print the usage")
   endif()
   return()
@@ -35,7 +36,7 @@ endif()
 
 if(MODE STREQUAL "bad-option")
   execute_process(COMMAND "${HANDOFF}" --no-such-option RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage: handoff")
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "usage: vsem_handoff")
     fail("an unknown option should exit 2 with the usage (got ${rc})")
   endif()
   execute_process(COMMAND "${HANDOFF}" --delay-ms RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)

@@ -39,7 +39,7 @@ void say(const std::string& line) {
 
 void usage(std::FILE* out) {
   std::fprintf(out,
-               "usage: handoff [--delay-ms N | --seed-delay] [--help]\n"
+               "usage: vsem_handoff [--delay-ms N | --seed-delay] [--help]\n"
                "\n"
                "Five producer/consumer handoffs through a vsem::counting_semaphore\n"
                "initialised to 0 (the seed program, in C++).\n"
@@ -74,13 +74,13 @@ int main(int argc, char** argv) {
       delay_ms = seed_delay_ms;
     } else if (std::strcmp(argv[i], "--delay-ms") == 0) {
       if (!parse_ms(i + 1 < argc ? argv[i + 1] : nullptr, delay_ms)) {
-        std::fprintf(stderr, "handoff: --delay-ms needs a number of milliseconds\n");
+        std::fprintf(stderr, "vsem_handoff: --delay-ms needs a number of milliseconds\n");
         usage(stderr);
         return 2;
       }
       ++i;
     } else {
-      std::fprintf(stderr, "handoff: unknown option '%s'\n", argv[i]);
+      std::fprintf(stderr, "vsem_handoff: unknown option '%s'\n", argv[i]);
       usage(stderr);
       return 2;
     }

@@ -6,6 +6,12 @@ GenMC's side from the genmc tier's reports:
   genmc-models.json   `vsem-verify --engine genmc --models --json`   (ctest genmc.suite)
   genmc-mutants.txt   the standard output of `vsem-verify --engine genmc --mutants`
                                                                     (ctest genmc.mutants)
+  genmc-order.txt     the standard output of `vsem-verify --engine genmc
+                      --order-sensitivity`             (ctest genmc.order_sensitivity)
+The order cross-check reads Relacy's side from the order-table region. A site
+Relacy shows needed only with runs the GenMC tier leaves out, or that no run of
+the GenMC tier reaches, is explained by that fact (automatically); any other
+difference needs a note "order:SITE>WEAKER | note".
 Every cell where the engines differ (a GenMC verdict other than PASS, a mutant
 one engine kills and the other does not) must carry a one-line note from
 models/crosscheck.txt ("NAME | note", NAME a run or "mutant:NAME"); a run the
@@ -146,8 +152,92 @@ def mutants_table(relacy_rows, genmc_rows, notes, used):
     return "\n".join(out), unexplained
 
 
-def generate(models_region, catalogue_region, genmc_models, genmc_mutants_txt, notes_path):
-    """Returns the bodies of the regions crosscheck-runs and crosscheck-mutants."""
+GENMC_ORDER_ROW = re.compile(r"^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+"
+                             r"(not shown needed|needed|weakest|no run reaches it)\s*(.*)$")
+
+
+def _short_site(site):
+    return site[len("impl/vsem/"):] if site.startswith("impl/vsem/") else site
+
+
+def relacy_order_rows(order_region):
+    """{(site, weaker): (order, verdict, evidence)} from the order-table region."""
+    rows = {}
+    for line in order_region.splitlines():
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if len(cells) != 6 or cells[0] in ("site", "---"):
+            continue
+        site, _, order, weaker, verdict, evidence = cells
+        for w in weaker.split(" / "):
+            rows[(site, w)] = (order, verdict.strip("*").lower(), evidence)
+    if not rows:
+        raise CrossCheckError("the order-table region has no rows")
+    return rows
+
+
+def genmc_order_rows(path):
+    rows = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read().splitlines()
+    except OSError as e:
+        raise CrossCheckError(f"{path}: {e}")
+    head = next((i for i, l in enumerate(text) if l.startswith("SITE ")), None)
+    if head is None:
+        raise CrossCheckError(f"{path}: no order-sensitivity table (no line starting with 'SITE')")
+    for line in text[head + 1:]:
+        m = GENMC_ORDER_ROW.match(line)
+        if m:
+            site, _, order, weaker, verdict, evidence = m.groups()
+            w = "–" if weaker == "-" else weaker
+            rows[(_short_site(site), w)] = (order, verdict, evidence)
+    return rows
+
+
+def order_table(order_region, genmc_order_txt, genmc_models, notes, used):
+    relacy = relacy_order_rows(order_region)
+    genmc = genmc_order_rows(genmc_order_txt)
+    try:
+        with open(genmc_models, encoding="utf-8") as f:
+            skipped = {r["name"]: r["detail"] for r in json.load(f)["runs"]
+                       if r["verdict"] == "SKIPPED"}
+    except (OSError, ValueError, KeyError) as e:
+        raise CrossCheckError(f"{genmc_models}: {e}")
+    out = ["| site | order | weakened to | Relacy | GenMC (RC11) | GenMC: run that fails | note |",
+           "|---|---|---|---|---|---|---|"]
+    unexplained = []
+    weakest = 0
+    for (site, weaker), (order, rv, rev) in relacy.items():
+        if weaker == "–":
+            weakest += 1
+            continue
+        g = genmc.get((site, weaker))
+        gv = g[1] if g else "not reached"
+        gev = re.sub(r" \(/[^)]*\)$", "", g[2]) if g and gv == "needed" else ""
+        key = f"order:{site}>{weaker}"
+        note = notes.get(key, "")
+        if note:
+            used.add(key)
+        elif gv != rv:
+            model = rev.split(":", 1)[0] if rv == "needed" else ""
+            if gv in ("not reached", "no run reaches it"):
+                note = "no run of the GenMC tier reaches this site"
+            elif rv == "needed" and model in skipped:
+                note = f"shown by {model}, which the GenMC tier leaves out ({skipped[model]})"
+            else:
+                unexplained.append(key)
+        bold = {"needed": "**needed**"}
+        out.append(f"| {site} | {order} | {weaker} | {bold.get(rv, rv)} | {bold.get(gv, gv)} "
+                   f"| {_cell(gev)} | {_cell(note)} |")
+    out += ["", f"{weakest} further sites of Relacy's table are relaxed already (weakest): "
+            "there is no weaker order to try."]
+    return "\n".join(out), unexplained
+
+
+def generate(models_region, catalogue_region, genmc_models, genmc_mutants_txt, notes_path,
+             order_region=None, genmc_order_txt=None):
+    """Returns the bodies of the regions crosscheck-runs and crosscheck-mutants (and
+    crosscheck-order when Relacy's order table and GenMC's order pass are given)."""
     notes = load_notes(notes_path)
     used = set()
     runs, bad_runs = runs_table(relacy_runs(models_region), genmc_models, notes, used)
@@ -158,13 +248,19 @@ def generate(models_region, catalogue_region, genmc_models, genmc_mutants_txt, n
         raise CrossCheckError(f"{genmc_mutants_txt}: {e}")
     mutants, bad_mutants = mutants_table(catalogue_rows(catalogue_region), genmc_rows, notes,
                                          used)
+    order, bad_order = ("", [])
+    if genmc_order_txt is not None:
+        order, bad_order = order_table(order_region, genmc_order_txt, genmc_models, notes, used)
     problems = []
-    if bad_runs or bad_mutants:
+    if bad_runs or bad_mutants or bad_order:
         problems.append("differences without a note in " + notes_path + ": " +
-                        ", ".join(bad_runs + bad_mutants))
+                        ", ".join(bad_runs + bad_mutants + bad_order))
     stale = sorted(set(notes) - used)
     if stale:
         problems.append(notes_path + " has notes for rows that do not exist: " + ", ".join(stale))
     if problems:
         raise CrossCheckError("; ".join(problems))
-    return {"crosscheck-runs": runs, "crosscheck-mutants": mutants}
+    regions = {"crosscheck-runs": runs, "crosscheck-mutants": mutants}
+    if genmc_order_txt is not None:
+        regions["crosscheck-order"] = order
+    return regions

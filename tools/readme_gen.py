@@ -297,8 +297,8 @@ def normalise(name, text):
 
 
 RELACY_INPUTS = ("models", "mutants", "catalogue", "order", "user_trace")
-GENMC_INPUTS = ("genmc_models", "genmc_mutants")
-GENMC_REGIONS = ("crosscheck-runs", "crosscheck-mutants")
+GENMC_INPUTS = ("genmc_models", "genmc_mutants", "genmc_order")
+GENMC_REGIONS = ("crosscheck-runs", "crosscheck-mutants", "crosscheck-order")
 
 
 def region_text(texts, name):
@@ -316,9 +316,10 @@ def generate_genmc(args, texts, regions):
     import crosscheck
     models = regions.get("models-table") or region_text(texts, "models-table")
     catalogue = regions.get("mutant-catalogue") or region_text(texts, "mutant-catalogue")
+    order = regions.get("order-table") or region_text(texts, "order-table")
     try:
         return crosscheck.generate(models, catalogue, args.genmc_models, args.genmc_mutants,
-                                   args.crosscheck_notes)
+                                   args.crosscheck_notes, order, args.genmc_order)
     except crosscheck.CrossCheckError as e:
         raise InputError(str(e))
 
@@ -335,6 +336,7 @@ def main(argv):
     p.add_argument("--user-trace")
     p.add_argument("--genmc-models", help="genmc-models.json (ctest genmc.suite)")
     p.add_argument("--genmc-mutants", help="genmc-mutants.txt (ctest genmc.mutants)")
+    p.add_argument("--genmc-order", help="genmc-order.txt (ctest genmc.order_sensitivity)")
     p.add_argument("--crosscheck-notes", default=os.path.join(SOURCE_DIR, "models",
                                                               "crosscheck.txt"))
     p.add_argument("--date", default=datetime.date.today().isoformat())

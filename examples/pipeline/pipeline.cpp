@@ -74,7 +74,7 @@ void say(const std::string& line) {
 void usage(std::FILE* out) {
   const options d;
   std::fprintf(out,
-               "usage: pipeline [--producers N] [--consumers M] [--items K] [--capacity C]\n"
+               "usage: vsem_pipeline [--producers N] [--consumers M] [--items K] [--capacity C]\n"
                "                [--verbose] [--help]\n"
                "\n"
                "N producer threads push the item numbers 0..K-1 into a vsem::channel<int>\n"
@@ -131,14 +131,14 @@ int parse(int argc, char** argv, options& o) {
       if (std::strcmp(a, n.flag) != 0) continue;
       known = true;
       if (!parse_number(i + 1 < argc ? argv[i + 1] : nullptr, n.lo, n.hi, *n.value)) {
-        std::fprintf(stderr, "pipeline: %s needs a number in %ld..%ld\n", n.flag, n.lo, n.hi);
+        std::fprintf(stderr, "vsem_pipeline: %s needs a number in %ld..%ld\n", n.flag, n.lo, n.hi);
         usage(stderr);
         return 2;
       }
       ++i;
     }
     if (!known) {
-      std::fprintf(stderr, "pipeline: unknown option '%s'\n", a);
+      std::fprintf(stderr, "vsem_pipeline: unknown option '%s'\n", a);
       usage(stderr);
       return 2;
     }
@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
   const bool match = all_produced == all_consumed && all_rejected == 0 &&
                      all_produced.count == static_cast<std::uint64_t>(items);
 
-  std::printf("pipeline: %d producers, %d consumers, capacity %ld, %ld items\n", producers,
+  std::printf("vsem_pipeline: %d producers, %d consumers, capacity %ld, %ld items\n", producers,
               consumers, o.capacity, items);
   std::printf("items produced: %llu\n", static_cast<unsigned long long>(all_produced.count));
   std::printf("items consumed: %llu\n", static_cast<unsigned long long>(all_consumed.count));

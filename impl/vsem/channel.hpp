@@ -97,16 +97,16 @@
 #include "semaphore.hpp"
 
 namespace vsem {
-
-// What a channel operation did.
-enum class channel_status {
+// clang-format off
+// What a channel operation did. (Not formatted: clang-format 14 misreads [[nodiscard]] on an enum.)
+enum class [[nodiscard]] channel_status {
   done,       // the item was pushed / popped
   full,       // try_push: no room now
   empty,      // try_pop: no item now
   timed_out,  // try_push_for/until, try_pop_for/until: the deadline passed
   closed,     // the channel is closed (for pop: and drained)
 };
-
+// clang-format on
 // Printable name of a channel_status.
 constexpr const char* name(channel_status s) noexcept {
   switch (s) {
@@ -155,7 +155,7 @@ class fixed_array {
 
 // The result of a pop: a status and, when the status is done, the item.
 template <class T>
-struct pop_result {
+struct [[nodiscard]] pop_result {
   channel_status status;
   std::optional<T> value;
   explicit operator bool() const noexcept { return status == channel_status::done; }

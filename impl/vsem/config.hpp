@@ -24,10 +24,10 @@
 #include <source_location>
 #endif
 
-#define VSEM_VERSION_MAJOR 0
-#define VSEM_VERSION_MINOR 1
+#define VSEM_VERSION_MAJOR 0  // the version's one source: CMakeLists.txt reads
+#define VSEM_VERSION_MINOR 1  // these three lines (keep them in this form)
 #define VSEM_VERSION_PATCH 0
-#define VSEM_VERSION_STRING "0.1.0"
+#define VSEM_VERSION_STRING VSEM_DETAIL_VERSION_STRING  // "MAJOR.MINOR.PATCH"
 
 #ifndef VSEM_CHECKS
 #ifdef NDEBUG
@@ -96,3 +96,10 @@ constexpr std::memory_order cas_failure(std::memory_order success) noexcept {
 
 }  // namespace detail
 }  // namespace vsem
+
+// VSEM_VERSION_STRING: "MAJOR.MINOR.PATCH", spelled from VSEM_VERSION_MAJOR/MINOR/PATCH.
+#define VSEM_DETAIL_STRINGIFY(x) #x
+#define VSEM_DETAIL_VERSION(major, minor, patch) \
+  VSEM_DETAIL_STRINGIFY(major) "." VSEM_DETAIL_STRINGIFY(minor) "." VSEM_DETAIL_STRINGIFY(patch)
+#define VSEM_DETAIL_VERSION_STRING \
+  VSEM_DETAIL_VERSION(VSEM_VERSION_MAJOR, VSEM_VERSION_MINOR, VSEM_VERSION_PATCH)

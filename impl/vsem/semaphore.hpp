@@ -197,7 +197,7 @@ class counting_semaphore {
   // when it observed a count of zero during the call: contention alone (a
   // failed compare-exchange) never makes it fail, and a release that happens
   // before the call is always seen.
-  bool try_acquire() noexcept {
+  [[nodiscard]] bool try_acquire() noexcept {
     // relaxed: only a guess for the CAS below, which validates it.
     state_t s = state_.load(std::memory_order_relaxed);
     while (count_of(s) > 0) {
@@ -217,7 +217,7 @@ class counting_semaphore {
   // Takes one permit, waiting at most `rel_time`. Returns false on timeout. A
   // zero or negative duration behaves as try_acquire().
   template <class Rep, class Period>
-  bool try_acquire_for(const std::chrono::duration<Rep, Period>& rel_time) noexcept {
+  [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& rel_time) noexcept {
     if (try_acquire()) return true;
     if (rel_time <= rel_time.zero()) return false;
     return acquire_slow<true>(detail::deadline_after<clock>(clock::now(), rel_time)) ==

@@ -4,3 +4,5 @@
 #include "config.hpp"
 #include "platform.hpp"
 #include "semaphore.hpp"
+
+#include "channel.hpp"  // vsem::channel, built on the semaphore

@@ -352,7 +352,7 @@ TYPED_TEST(channel_blocking, push_waits_for_room) {
   thread_group g;
   g.spawn([&] {
     s.enter(0);
-    pushed = ch.push(2);
+    pushed.store(ch.push(2));
   });
   EXPECT_TRUE(s.wait_all_asleep(g));
   EXPECT_EQ(g.finished(), 0) << "push returned while the channel was full";
@@ -441,7 +441,7 @@ TYPED_TEST(channel_timeouts, try_push_for_succeeds_when_room_appears) {
   thread_group g;
   g.spawn([&] {
     s.enter(0);
-    pushed = ch.try_push_for(2, 1h);
+    pushed.store(ch.try_push_for(2, 1h));
   });
   EXPECT_TRUE(s.wait_all_asleep(g));
   EXPECT_EQ(*ch.pop().value, 1);
@@ -607,7 +607,7 @@ TYPED_TEST(channel_timeouts, try_push_until_far_future_coarse_deadline_waits) {
   thread_group g;
   g.spawn([&] {
     s.enter(0);
-    pushed = ch.try_push_until(2, forever);
+    pushed.store(ch.try_push_until(2, forever));
   });
   const bool asleep = s.wait_all_asleep(g);
   if (g.finished() != 0) {
@@ -712,7 +712,7 @@ TYPED_TEST(channel_close, push_to_a_closed_full_channel_returns_closed) {
   // A blocking push too, watched so that a push that sleeps fails the test.
   std::atomic<channel_status> pushed{channel_status::done};
   thread_group g;
-  g.spawn([&] { pushed = ch.push(2); });
+  g.spawn([&] { pushed.store(ch.push(2)); });
   const bool returned = g.wait_all();
   EXPECT_TRUE(returned) << "push on a closed, full channel blocked";
   if (!returned) (void)ch.try_pop();  // rescue: makes room, the push then sees closed
@@ -847,7 +847,7 @@ TYPED_TEST(channel_close, concurrent_closes_are_harmless) {
   thread_group consumer;
   consumer.spawn([&] {
     s.enter(0);
-    popped = ch.pop().status;
+    popped.store(ch.pop().status);
   });
   EXPECT_TRUE(s.wait_all_asleep(consumer));
   {

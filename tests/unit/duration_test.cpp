@@ -259,7 +259,7 @@ TYPED_TEST(duration_timed_wait_for, channel_try_pop_for_150_years_waits_for_a_pu
   vsem::channel<int> ch{1};
   const TypeParam rel = *in<TypeParam>(150 * year_s);
   expect_waits_until_unblocked([&] { return static_cast<bool>(ch.try_pop_for(rel)); },
-                               [&] { ch.try_push(7); });
+                               [&] { EXPECT_EQ(ch.try_push(7), vsem::channel_status::done); });
 }
 
 TYPED_TEST(duration_timed_wait_for, channel_try_push_for_150_years_waits_for_room) {
@@ -267,7 +267,8 @@ TYPED_TEST(duration_timed_wait_for, channel_try_push_for_150_years_waits_for_roo
   ASSERT_EQ(ch.try_push(1), vsem::channel_status::done);
   const TypeParam rel = *in<TypeParam>(150 * year_s);
   expect_waits_until_unblocked(
-      [&] { return ch.try_push_for(2, rel) == vsem::channel_status::done; }, [&] { ch.try_pop(); });
+      [&] { return ch.try_push_for(2, rel) == vsem::channel_status::done; },
+      [&] { EXPECT_EQ(ch.try_pop().status, vsem::channel_status::done); });
 }
 
 // ---- through the API: a deadline at the end of time waits -------------------
@@ -303,7 +304,7 @@ TYPED_TEST(duration_timed_wait_until, channel_try_pop_until_max_waits_for_a_push
   vsem::channel<int> ch{1};
   expect_waits_until_unblocked(
       [&] { return static_cast<bool>(ch.try_pop_until(TypeParam::max())); },
-      [&] { ch.try_push(7); });
+      [&] { EXPECT_EQ(ch.try_push(7), vsem::channel_status::done); });
 }
 
 TYPED_TEST(duration_timed_wait_until,

@@ -59,7 +59,11 @@ void usage(std::FILE* f) {
       "  --engine E           relacy (default) | genmc: run the same runs on GenMC (RC11,\n"
       "                       every execution once, no bound): each run's model source is\n"
       "                       compiled by clang++-16 and checked by genmc; with --mutants,\n"
-      "                       the catalogue on GenMC\n"
+      "                       the catalogue on GenMC; with --order-sensitivity, each site\n"
+      "                       weakened and checked under RC11\n"
+      "  --baseline FILE      (--engine genmc --order-sensitivity) the JSON report of an\n"
+      "                       earlier --engine genmc run: its executions order the\n"
+      "                       candidate runs, and its runs are not checked again\n"
       "  --genmc DIR          GenMC's install prefix (DIR/bin/genmc, DIR/include); default\n"
       "                       $VSEM_GENMC, else the one this runner was configured with\n"
       "  -h, --help           this text\n",
@@ -150,6 +154,7 @@ bool parse(int argc, char** argv, cli& c) {
   app.add_option("--replay", c.replay_file);
   app.add_option("--sites-under", c.sites_under);
   app.add_option("--genmc", c.genmc_prefix);
+  app.add_option("--baseline", c.baseline);
   app.add_option_function<std::string>("--engine", [&c](const std::string& s) {
     if (s != "relacy" && s != "genmc") {
       throw CLI::ValidationError("--engine", "unknown engine '" + s + "' (relacy, genmc)");

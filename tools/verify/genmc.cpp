@@ -16,7 +16,14 @@
 //   2. opt-16 -passes=sroa,instcombine,sroa: GenMC 0.11 cannot interpret a
 //      memcpy of a small struct under LLVM 16's opaque pointers (a
 //      std::source_location or a time_point passed by value); the passes turn
-//      those stack copies into loads and stores and leave shared accesses alone;
+//      those stack copies into loads and stores and leave shared accesses
+//      alone. With a weakened site (order sensitivity) also simplifycfg, which
+//      merges the blocks that a compare-exchange with a run-time memory order
+//      becomes: without it GenMC's function inliner produces invalid IR for
+//      such a compare-exchange (an assertion in GenMC, no verdict). GenMC
+//      cannot interpret the `freeze` instructions simplifycfg adds, so they
+//      become no-op casts (freeze only matters for undef and poison values,
+//      which these programs do not compute);
 //   3. genmc -check-liveness --disable-spin-assume --disable-estimation
 //      -input-from-bitcode-file: -check-liveness reports a thread blocked for
 //      good in the futex model (the lost wakeup) as a liveness violation. The
@@ -40,7 +47,7 @@
 #include <string>
 #include <vector>
 
-#include "runner.hpp"
+#include "genmc.hpp"
 
 #ifndef VSEM_VERIFY_GENMC_PREFIX
 #define VSEM_VERIFY_GENMC_PREFIX ""
@@ -51,14 +58,6 @@
 
 namespace vsem::verify {
 namespace {
-
-struct tools {
-  std::string genmc;                  // the genmc binary
-  std::string genmc_include;          // its include directory (<genmc.h>)
-  std::string clang = "clang++-16";   // $VSEM_GENMC_CLANG
-  std::string opt = "opt-16";         // $VSEM_GENMC_OPT
-  std::vector<std::string> includes;  // vsem's headers, the runner's headers
-};
 
 std::string env_or(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
@@ -92,19 +91,35 @@ int shell(const std::string& cmd) {
   return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
-// What one GenMC check found.
-struct check {
-  bool compiled = false;
-  bool finished = false;      // genmc ran to the end (no time limit, no crash)
-  bool error = false;         // genmc reported an error
-  bool killed = false;        // stopped at the time limit
-  std::string checker_error;  // genmc stopped on its own limitation (its first ERROR line)
-  std::string error_text;     // "Liveness violation!", "Safety violation!", ...
-  rl::test_result_e kind = rl::test_result_success;
-  unsigned long executions = 0;
-  double seconds = 0;
-  std::string report;  // path of genmc's output
-};
+// Rewrites each `%x = freeze T %y` of an LLVM IR file as `%x = bitcast T %y to
+// T`, which GenMC can interpret. False when the file cannot be rewritten.
+bool unfreeze(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::string out, line;
+  bool changed = false;
+  while (std::getline(in, line)) {
+    const auto at = line.find(" = freeze ");
+    if (at != std::string::npos) {
+      const auto operand = at + std::strlen(" = freeze ");
+      const auto space = line.find(' ', operand);  // the type ends here
+      if (space != std::string::npos) {
+        const std::string type = line.substr(operand, space - operand);
+        auto end = line.find(',', space);  // before any metadata attachment
+        if (end == std::string::npos) end = line.size();
+        line = line.substr(0, at) + " = bitcast " + line.substr(operand, end - operand) + " to " +
+               type + line.substr(end);
+        changed = true;
+      }
+    }
+    out += line;
+    out += '\n';
+  }
+  in.close();
+  if (!changed) return true;
+  std::ofstream(path) << out;
+  return true;
+}
 
 // GenMC's error line to the nearest Relacy failure kind.
 rl::test_result_e kind_of(const std::string& e) {
@@ -118,9 +133,11 @@ rl::test_result_e kind_of(const std::string& e) {
   return rl::test_result_user_assert_failed;  // safety (assertion) violations and the rest
 }
 
-check run_genmc(const tools& t, const run& r, vsem::mutation m, const std::string& base,
-                unsigned time_limit) {
-  check k;
+}  // namespace
+
+genmc_check run_genmc(const genmc_tools& t, const run& r, vsem::mutation m, const std::string& base,
+                      unsigned time_limit, const weakened_site& weaken) {
+  genmc_check k;
   k.report = base + ".genmc.txt";
   const std::string wrapper = base + ".genmc.cpp", ll = base + ".ll", opt_ll = base + ".opt.ll";
   std::ofstream(wrapper) << "// vsem-verify --engine genmc: run " << r.name << "\n"
@@ -132,12 +149,20 @@ check run_genmc(const tools& t, const run& r, vsem::mutation m, const std::strin
                    " -DVSEM_ENGINE_GENMC -DVSEM_CHECKS=1 -DVSEM_GENMC_MUTANT=" +
                    std::to_string(static_cast<int>(m)) +
                    " -DVSEM_GENMC_SPIN=" + std::to_string(r.how.spin_limit);
+  if (weaken.line != 0) {
+    cc += " " + quote("-DVSEM_GENMC_WEAKEN_FILE=\"" + weaken.file_tail + "\"") +
+          " -DVSEM_GENMC_WEAKEN_LINE=" + std::to_string(weaken.line) +
+          " -DVSEM_GENMC_WEAKEN_ORDER=" + std::to_string(static_cast<int>(weaken.order));
+  }
   for (const auto& dir : t.includes) cc += " -I" + quote(dir);
   cc += " -idirafter " + quote(t.genmc_include) + " " + quote(wrapper) + " -o " + quote(ll);
   const auto t0 = clock_type::now();
+  const std::string passes =
+      weaken.line != 0 ? "sroa,instcombine,sroa,simplifycfg" : "sroa,instcombine,sroa";
   if (shell(cc + " >" + quote(k.report) + " 2>&1") != 0 ||
-      shell(quote(t.opt) + " -passes=sroa,instcombine,sroa -S " + quote(ll) + " -o " +
-            quote(opt_ll) + " >>" + quote(k.report) + " 2>&1") != 0) {
+      shell(quote(t.opt) + " -passes=" + passes + " -S " + quote(ll) + " -o " + quote(opt_ll) +
+            " >>" + quote(k.report) + " 2>&1") != 0 ||
+      !unfreeze(opt_ll)) {
     k.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
     return k;
   }
@@ -188,7 +213,7 @@ check run_genmc(const tools& t, const run& r, vsem::mutation m, const std::strin
 }
 
 // The skip entry of run r when --engine genmc leaves it out (not with --deep).
-const genmc_skip* skipped(const run& r, const cli& c) {
+const genmc_skip* genmc_skipped(const run& r, const cli& c) {
   if (c.deep) return nullptr;
   std::string name = r.name;
   if (name.rfind("mutant/", 0) == 0) name = name.substr(name.find('@') + 1);
@@ -199,12 +224,14 @@ const genmc_skip* skipped(const run& r, const cli& c) {
 }
 
 // The identity of a GenMC check: runs with the same key are one check.
-std::string key_of(const run& r, vsem::mutation m) {
+std::string genmc_key(const run& r, vsem::mutation m) {
   return r.source_file + "|" + r.model_type + "|" + std::to_string(static_cast<int>(m)) + "|" +
          std::to_string(r.how.spin_limit);
 }
 
-outcome judge(const run& r, vsem::mutation m, const check& k) {
+namespace {
+
+outcome judge(const run& r, vsem::mutation m, const genmc_check& k) {
   outcome o;
   o.r = &r;
   o.how = full_search();
@@ -242,7 +269,9 @@ outcome judge(const run& r, vsem::mutation m, const check& k) {
   return o;
 }
 
-bool find_tools(const cli& c, tools& t) {
+}  // namespace
+
+bool find_genmc_tools(const cli& c, genmc_tools& t) {
   std::string prefix = c.genmc_prefix;
   if (prefix.empty()) prefix = env_or("VSEM_GENMC", VSEM_VERIFY_GENMC_PREFIX);
   t.genmc = prefix + "/bin/genmc";
@@ -260,6 +289,8 @@ bool find_tools(const cli& c, tools& t) {
   return true;
 }
 
+namespace {
+
 void print_line(const outcome& o, const std::string& name) {
   std::printf("%-44s %-13s %11lu %8.2f  %s%s%s\n", name.c_str(), "rc11-all", o.iterations,
               o.seconds, o.ok ? "" : "UNEXPECTED ", o.verdict.c_str(),
@@ -268,7 +299,7 @@ void print_line(const outcome& o, const std::string& name) {
   std::fflush(stdout);
 }
 
-int genmc_mutants(const cli& c, const tools& t, const std::vector<const run*>& models,
+int genmc_mutants(const cli& c, const genmc_tools& t, const std::vector<const run*>& models,
                   std::vector<outcome>& results) {
   std::printf("%-30s %-44s %-32s %11s %s\n", "MUTANT", "KILLED BY", "GENMC ERROR", "EXECUTIONS",
               "VERDICT");
@@ -289,15 +320,15 @@ int genmc_mutants(const cli& c, const tools& t, const std::vector<const run*>& m
     const genmc_skip* left_out = nullptr;
     bool tried = false;
     for (const run* r : tries) {
-      if (const genmc_skip* skip = skipped(*r, c)) {
+      if (const genmc_skip* skip = genmc_skipped(*r, c)) {
         left_out = skip;
         continue;
       }
       tried = true;
-      if (seen[key_of(*r, m)]) continue;
-      seen[key_of(*r, m)] = true;
+      if (seen[genmc_key(*r, m)]) continue;
+      seen[genmc_key(*r, m)] = true;
       const std::string base = c.out_dir + "/" + sanitize(run_name_with(*r, m));
-      const check k = run_genmc(t, *r, m, base, c.time_limit);
+      const genmc_check k = run_genmc(t, *r, m, base, c.time_limit);
       outcome o = judge(*r, m, k);
       if (designated) results.push_back(o);
       if (k.error) {
@@ -331,12 +362,13 @@ int genmc_mutants(const cli& c, const tools& t, const std::vector<const run*>& m
 }  // namespace
 
 int genmc_main(const cli& c, const std::vector<const run*>& selected) {
-  if (c.order_sensitivity || !c.replay_file.empty()) {
-    std::fprintf(stderr, "vsem-verify: --engine genmc runs models and --mutants only\n");
+  if (!c.replay_file.empty()) {
+    std::fprintf(stderr,
+                 "vsem-verify: --engine genmc runs models, --mutants and --order-sensitivity\n");
     return 2;
   }
-  tools t;
-  if (!find_tools(c, t)) return 2;
+  genmc_tools t;
+  if (!find_genmc_tools(c, t)) return 2;
   make_dirs(c.out_dir);
   std::printf(
       "vsem-verify %s on GenMC (%s): RC11, every execution once, no bound; reports in "
@@ -344,6 +376,15 @@ int genmc_main(const cli& c, const std::vector<const run*>& selected) {
       VSEM_VERSION_STRING, t.genmc.c_str(), c.out_dir.c_str());
   std::vector<outcome> results;
   const auto t0 = clock_type::now();
+  if (c.order_sensitivity) {
+    std::vector<const run*> models;
+    for (const run* r : selected) {
+      if (!r->must_fail()) models.push_back(r);
+    }
+    const int bad = genmc_order_sensitivity(c, t, models);
+    std::printf("%d passed, %d failed\n", bad == 0 ? 1 : 0, bad == 0 ? 0 : 1);
+    return bad == 0 ? 0 : 1;
+  }
   if (c.which == cli::mutants_only) {
     std::vector<const run*> models;
     for (const run* r : selected) {
@@ -375,8 +416,8 @@ int genmc_main(const cli& c, const std::vector<const run*>& selected) {
     }
   }
   for (const run* r : selected) {
-    const std::string key = key_of(*r, r->mutant);
-    if (const genmc_skip* skip = skipped(*r, c)) {
+    const std::string key = genmc_key(*r, r->mutant);
+    if (const genmc_skip* skip = genmc_skipped(*r, c)) {
       outcome o;
       o.r = r;
       o.how = full_search();
@@ -399,7 +440,8 @@ int genmc_main(const cli& c, const std::vector<const run*>& selected) {
       print_line(results.back(), r->name);
       continue;
     }
-    const check k = run_genmc(t, *r, r->mutant, c.out_dir + "/" + sanitize(r->name), c.time_limit);
+    const genmc_check k =
+        run_genmc(t, *r, r->mutant, c.out_dir + "/" + sanitize(r->name), c.time_limit);
     results.push_back(judge(*r, r->mutant, k));
     done[key] = &results.back();
     print_line(results.back(), r->name);

@@ -4,13 +4,14 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "runner.hpp"
 
 namespace vsem::verify {
-namespace {
 
 const char* order_name(std::memory_order o) {
   switch (o) {
@@ -70,7 +71,44 @@ std::string site_argument(const std::string& file, unsigned line) {
   return arg;
 }
 
-}  // namespace
+std::vector<reached_site> reach_sites(const cli& c, const std::vector<const run*>& models,
+                                      const std::function<bool(const run*)>& in_pass,
+                                      const std::optional<search>& how) {
+  std::vector<reached_site> sites;
+  vsem::model::options rec;
+  rec.record_sites_under = c.sites_under.c_str();  // "": every site
+  make_dirs(c.out_dir);
+  for (const run* r : models) {
+    vsem::model::clear_reached_sites();
+    const std::string tp = c.out_dir + "/order_baseline.trace.txt";
+    const attempt a = simulate_once(*r, how ? *how : effective_search(*r, c), vsem::mutation::none,
+                                    tp, true, 0, "", rec);
+    const auto& t = vsem::model::reached_sites();
+    for (int i = 0; i < t.used; ++i) {
+      // The model platform's own atomics are Relacy's, not the code under test.
+      if (std::strstr(t.sites[i].file, "/vsem/model/") != nullptr) continue;
+      auto it = std::find_if(sites.begin(), sites.end(), [&](const reached_site& x) {
+        return x.s.line == t.sites[i].line && std::strcmp(x.s.file, t.sites[i].file) == 0;
+      });
+      if (it == sites.end()) {
+        sites.push_back({t.sites[i], {}});
+        it = sites.end() - 1;
+      }
+      if (in_pass(r)) it->runs.push_back({a.iterations, r});
+    }
+    std::remove(tp.c_str());
+  }
+  vsem::model::clear_reached_sites();
+  std::sort(sites.begin(), sites.end(), [](const reached_site& a, const reached_site& b) {
+    const int f = std::strcmp(a.s.file, b.s.file);
+    return f != 0 ? f < 0 : a.s.line < b.s.line;
+  });
+  for (auto& sr : sites) {
+    std::stable_sort(sr.runs.begin(), sr.runs.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  return sites;
+}
 
 // `vsem-verify --order-sensitivity`: for every atomic call site (in files
 // whose path contains --sites-under; every file but the model platform's by
@@ -89,10 +127,6 @@ std::string site_argument(const std::string& file, unsigned line) {
 // fewest first, until one fails. Nothing here depends on how long a run took,
 // so the verdicts do not depend on the load of the machine.
 int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
-  struct site_runs {
-    vsem::model::site s;
-    std::vector<std::pair<unsigned long, const run*>> runs;  // baseline executions, run
-  };
   int bad = 0;
   const auto& skips = order_pass_skips();
   for (const std::string& name : skips) {
@@ -104,10 +138,6 @@ int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
   const auto in_pass = [&](const run* r) {
     return c.deep || std::find(skips.begin(), skips.end(), r->name) == skips.end();
   };
-  std::vector<site_runs> sites;
-  vsem::model::options rec;
-  rec.record_sites_under = c.sites_under.c_str();  // "": every site
-  make_dirs(c.out_dir);
   std::string left_out;
   for (const run* r : models) {
     if (!in_pass(r)) left_out += (left_out.empty() ? "" : ", ") + r->name;
@@ -117,37 +147,11 @@ int order_sensitivity(const cli& c, const std::vector<const run*>& models) {
                   ? "weakened sites are tried against all of them"
                   : ("left out of the weakened runs as slow (VSEM_SKIP_IN_ORDER_PASS): " + left_out)
                         .c_str());
-  for (const run* r : models) {
-    vsem::model::clear_reached_sites();
-    const std::string tp = c.out_dir + "/order_baseline.trace.txt";
-    const attempt a =
-        simulate_once(*r, effective_search(*r, c), vsem::mutation::none, tp, true, 0, "", rec);
-    const auto& t = vsem::model::reached_sites();
-    for (int i = 0; i < t.used; ++i) {
-      // The model platform's own atomics are Relacy's, not the code under test.
-      if (std::strstr(t.sites[i].file, "/vsem/model/") != nullptr) continue;
-      auto it = std::find_if(sites.begin(), sites.end(), [&](const site_runs& x) {
-        return x.s.line == t.sites[i].line && std::strcmp(x.s.file, t.sites[i].file) == 0;
-      });
-      if (it == sites.end()) {
-        sites.push_back({t.sites[i], {}});
-        it = sites.end() - 1;
-      }
-      if (in_pass(r)) it->runs.push_back({a.iterations, r});
-    }
-    std::remove(tp.c_str());
-  }
-  vsem::model::clear_reached_sites();
-  std::sort(sites.begin(), sites.end(), [](const site_runs& a, const site_runs& b) {
-    const int f = std::strcmp(a.s.file, b.s.file);
-    return f != 0 ? f < 0 : a.s.line < b.s.line;
-  });
+  std::vector<reached_site> sites = reach_sites(c, models, in_pass, std::nullopt);
   std::printf("%-32s %-5s %-8s %-8s %-16s %s\n", "SITE", "OP", "ORDER", "WEAKER", "VERDICT",
               "MODEL (what fails) / ARGUMENT (the comment at the site)");
   std::vector<std::string> reached;
   for (auto& sr : sites) {
-    std::stable_sort(sr.runs.begin(), sr.runs.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
     const std::string file = sr.s.file;
     const std::string shown = shown_path(file) + ":" + std::to_string(sr.s.line);
     reached.push_back(shown);

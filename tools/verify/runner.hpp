@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,7 @@ struct cli {
   unsigned time_limit = 0;   // --time-limit: seconds a simulation may take, 0 = no limit
   bool genmc = false;        // --engine genmc
   std::string genmc_prefix;  // --genmc DIR
+  std::string baseline;      // --baseline FILE: an earlier --engine genmc JSON report
 };
 
 // Parses the command line into c; false (after a message) on a bad one.
@@ -142,6 +144,24 @@ int replay(const std::string& file, const cli& c);
 int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
                      std::vector<outcome>& results);
 int order_sensitivity(const cli& c, const std::vector<const run*>& models);
+
+// ---- order_sensitivity.cpp: the parts --engine genmc shares -----------------------
+// An atomic call site the models reach, with the runs that reach it (those for
+// which in_pass() holds), fewest baseline executions first.
+struct reached_site {
+  vsem::model::site s;
+  std::vector<std::pair<unsigned long, const run*>> runs;  // baseline executions, run
+};
+// Runs every model once under Relacy (its own search, or `how`), recording the
+// call sites reached; the sites come back sorted by file and line.
+std::vector<reached_site> reach_sites(const cli& c, const std::vector<const run*>& models,
+                                      const std::function<bool(const run*)>& in_pass,
+                                      const std::optional<search>& how);
+const char* order_name(std::memory_order o);
+// The orders one step weaker than `o` for an operation of kind `op`.
+std::vector<std::memory_order> weaker(std::memory_order o, const std::string& op);
+// The comment that argues for the ordering at a site (the // lines above it).
+std::string site_argument(const std::string& file, unsigned line);
 void write_junit(const std::string& path, const std::vector<outcome>& v, double total);
 void write_json(const std::string& path, const std::vector<outcome>& v, double total);
 

@@ -103,7 +103,7 @@ inline search with_spin(search s, int spin) {
 }
 
 // The tier a run belongs to: ci runs by default; deep runs only with
-// `--deep` (nightly, local).
+// `--deep` (the nightly CI jobs deep-model and deep-genmc, or locally).
 enum class tier { ci, deep };
 
 using simulate_fn = bool (*)(rl::test_params&);
