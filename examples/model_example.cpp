@@ -1,4 +1,4 @@
-// Model-check your own code built on vsem (the README's example).
+// Model-check your own code built on vsem (docs/verify-your-code.md's example).
 //
 // A user's "work queue with one slot": the producer fills the slot and
 // signals `full`; the consumer waits for `full`, takes the item, and signals

@@ -9,8 +9,8 @@
 // reports a MEMORY LEAK if an item is lost, never destroyed, or if the ring is
 // not freed, and a DOUBLE FREE if an item is destroyed twice).
 //
-// Search costs (iterations, seconds) of every run are in README.md's model
-// table, generated from `vsem-verify --json` by tools/verify_table.py.
+// Search costs (iterations, seconds) of every run are in docs/verification.md's
+// model table, generated from `vsem-verify --json` by tools/readme_gen.py.
 #include <vsem/channel.hpp>
 
 #include <chrono>

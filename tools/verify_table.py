@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Turn a `vsem-verify --json FILE` report into the README's markdown tables.
+"""Turn a `vsem-verify --json FILE` report into the markdown tables of docs/verification.md.
 
 usage: tools/verify_table.py REPORT.json [--date YYYY-MM-DD]
 The same as `tools/readme_gen.py tables REPORT.json`: the implementation lives
-in readme_gen.py, which also writes and checks the README's generated regions.
+in readme_gen.py, which also writes and checks the generated regions of README.md and docs/.
 """
 import os
 import sys

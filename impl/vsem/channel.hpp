@@ -582,3 +582,17 @@ template <class T>
 using channel = basic_channel<T, os_platform>;
 
 }  // namespace vsem
+
+// Why a thread that sees `closed` may destroy the channel at once (see leave()):
+// a push P is in flight when C calls close(); consumer Q waits. tail_: closed, in flight.
+//   1  P  fetch_add: ticket t, saw open      (0, 1)
+//   2  C  compare-exchange: closed, +1       (1, 2)
+//   3  C  slots_.close(); leave() saw 2      (1, 1)   items_ open
+//   4  P  stores its item; items_.release()  (1, 1)   one item
+//   5  P  leave() saw (1, 1): last one out   (1, 0)   P closes items_, its last access
+//   6  Q  takes P's item, then sees closed; may destroy the channel
+// Closing items_ at step 3 (mutant channel_close_ignores_in_flight) lets Q see
+// `closed` before step 4 and destroy the channel under P; not counting C in
+// flight (channel_close_not_in_flight) lets P close items_ while C is still in
+// slots_.close(). A push after step 2 sees `closed`, gives its place back,
+// leaves, and waits for items_ to close (closed_result()).

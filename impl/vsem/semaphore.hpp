@@ -167,8 +167,8 @@ class counting_semaphore {
     // waiters are provided for already, and waking min(update, waiters - count)
     // restores the invariant. A woken waiter stays registered until it runs;
     // without this rule every release that finds it registered would make a
-    // futile wake system call. (Proof sketch: README "Why release skips
-    // covered waiters"; models no_lost_wakeup/*.)
+    // futile wake system call. (Proof sketch with interleavings: the end of
+    // this file; models no_lost_wakeup/*.)
     if ((old & close_sleeper_bit) != 0) {
       // A thread in wait_closed() sleeps on this word too, and a wake of n
       // could reach it instead of a waiter that needs a permit: wake them all.
@@ -391,3 +391,55 @@ using basic_binary_semaphore = counting_semaphore<1, Platform>;
 using binary_semaphore = basic_binary_semaphore<>;
 
 }  // namespace vsem
+
+// ---------------------------------------------------------------------------
+// Why release() skips covered waiters: the wake rule and its invariant.
+//
+// Rule. release(n) wakes min(n, waiters - count) sleepers, with waiters and
+// count as its own fetch_add saw them, and makes no system call when
+// waiters <= count. A woken waiter stays registered until it runs and takes
+// its permit (one compare-exchange that takes the permit and deregisters).
+//
+// Invariant I: min(count, waiters) <= awake registered waiters + wakes in flight.
+// Every step of every thread keeps it:
+//   - release(k) that saw count < waiters: the left side grows by
+//     min(k, waiters - count), exactly the number of wakes it issues; one that
+//     saw count >= waiters leaves the left side unchanged and issues none.
+//   - A wake arrives: a sleeper becomes awake (one in flight fewer, one awake
+//     more), or it finds no sleeper, and then every registered waiter is awake.
+//   - A waiter registers (fetch_add on the same word): it is awake, so the right
+//     side grows by one, at least as much as the left.
+//   - An awake waiter takes a permit: both sides drop by one.
+//   - An awake waiter sleeps again only through the futex compare, which
+//     succeeds only while the count is 0: the left side is 0 then.
+//   - try_acquire() (a barging thread) only lowers the count; a timed-out
+//     waiter deregisters only while the count is 0.
+// When no thread runs and no wake is in flight the right side is 0, so
+// min(count, waiters) = 0: a permit and a sleeper are never stranded together.
+// Models: no_lost_wakeup/*, libcxx_46357_two_waiters; the mutant
+// covered_counts_own_permits (counting the release's own permits as covering)
+// is caught as a deadlock.
+//
+// Interleaving 1: the lost wakeup of libc++ 46357, which this rule avoids. W1 and
+// W2 sleep (count 0, waiters 2); R1 and R2 each call release(1).
+//
+//   step  thread  operation                     (count, waiters) after   wakes
+//   1     R1      fetch_add(1) saw (0, 2)       (1, 2)                   min(1, 2-0) = 1
+//   2     R2      fetch_add(1) saw (1, 2)       (2, 2)                   min(1, 2-1) = 1
+//   3     W1      woken; CAS takes a permit     (1, 1)
+//   4     W2      woken; CAS takes a permit     (0, 0)
+//
+// libc++ woke only on a 0 -> 1 transition: at step 2 it saw count 1 and woke
+// nobody, and W2 slept for good beside a permit.
+//
+// Interleaving 2: the futile wake this rule saves. W1 was woken by R1 and has
+// not run yet; R2 calls release(1).
+//
+//   step  thread  operation                     (count, waiters) after   wakes
+//   1     R1      fetch_add(1) saw (0, 1)       (1, 1)                   1 (W1)
+//   2     R2      fetch_add(1) saw (1, 1)       (2, 1)                   0: W1 is covered
+//   3     W1      runs; CAS takes a permit      (1, 0)
+//
+// Waking whenever a waiter is registered would make step 2 a system call that
+// wakes nobody; in the channel that was 1.0-2.2 futile wakes per item.
+// ---------------------------------------------------------------------------

@@ -146,6 +146,74 @@ auto pop_somehow(Channel& ch, unsigned how) {
 // channel once every producer is done. Checks: count, sum and xor of the ids
 // received; each id received exactly once (a bitmap); per-producer order at
 // each consumer; every payload intact; the channel ends closed and drained.
+// One consumer of mpmc_exactly_once: pops until closed, then checks that
+// nothing more comes out; logs what it saw of the n ids and their payloads.
+template <class Channel>
+consumer_log consume_until_closed(Channel& ch, int c, std::uint64_t n,
+                                  const std::vector<std::uint64_t>& payload,
+                                  std::atomic<std::uint8_t>* seen) {
+  consumer_log log;
+  std::int64_t last_seq[producers];
+  std::fill(std::begin(last_seq), std::end(last_seq), -1);
+  auto take = [&](std::uint64_t id) {
+    ++log.count;
+    log.sum += id;
+    log.xor_all ^= id;
+    if (id >= n) return;  // counted as a checksum mismatch below
+    const int p = static_cast<int>(id % producers);
+    const auto seq = static_cast<std::int64_t>(id / producers);
+    if (seq <= last_seq[p]) ++log.out_of_order;
+    last_seq[p] = seq;
+    if (payload[id] != payload_of(id)) ++log.bad_payload;
+    // relaxed: a counter per id; ordering comes from the channel.
+    seen[id].fetch_add(1, std::memory_order_relaxed);
+  };
+  for (unsigned i = static_cast<unsigned>(c);; ++i) {
+    auto r = pop_somehow(ch, i);
+    if (r.status == channel_status::closed) break;
+    take(*r.value);
+  }
+  // Closed and drained: nothing may come out any more.
+  for (auto r = ch.try_pop(); r; r = ch.try_pop()) {
+    ++log.item_after_close;
+    take(*r.value);
+  }
+  return log;
+}
+
+// The checks of mpmc_exactly_once on what the consumers logged: count, sum
+// and xor of the ids; each id exactly once; per-producer order; payloads.
+void check_mpmc_logs(const std::vector<consumer_log>& logs, std::uint64_t n,
+                     const std::atomic<std::uint8_t>* seen, std::string& per_consumer) {
+  consumer_log all;
+  for (const auto& l : logs) {
+    all.count += l.count;
+    all.sum += l.sum;
+    all.xor_all ^= l.xor_all;
+    all.out_of_order += l.out_of_order;
+    all.bad_payload += l.bad_payload;
+    all.item_after_close += l.item_after_close;
+    per_consumer += ' ';  // (not " " + ...: g++ 12 -O3 warns falsely, -Wrestrict)
+    per_consumer += std::to_string(l.count);
+  }
+  std::uint64_t expected_xor = 0;
+  for (std::uint64_t i = 0; i < n; ++i) expected_xor ^= i;
+  long lost = 0, duplicated = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto k = seen[i].load(std::memory_order_relaxed);
+    if (k == 0) ++lost;
+    if (k > 1) ++duplicated;
+  }
+  EXPECT_EQ(all.count, n);
+  EXPECT_EQ(all.sum, n * (n - 1) / 2);
+  EXPECT_EQ(all.xor_all, expected_xor);
+  EXPECT_EQ(lost, 0) << "items lost";
+  EXPECT_EQ(duplicated, 0) << "items delivered twice";
+  EXPECT_EQ(all.out_of_order, 0) << "a consumer saw a producer's items out of order";
+  EXPECT_EQ(all.bad_payload, 0) << "a consumer saw a payload not written before the push";
+  EXPECT_EQ(all.item_after_close, 0) << "a pop returned closed while items were still inside";
+}
+
 template <class P>
 void mpmc_exactly_once(std::size_t capacity, long requested_items) {
   const long per_producer = std::max<long>(1, requested_items / producers);
@@ -163,34 +231,8 @@ void mpmc_exactly_once(std::size_t capacity, long requested_items) {
     thread_group consumer_group;
     for (int c = 0; c < consumers; ++c) {
       consumer_group.spawn([&, c] {
-        consumer_log log;
-        std::int64_t last_seq[producers];
-        std::fill(std::begin(last_seq), std::end(last_seq), -1);
-        auto take = [&](std::uint64_t id) {
-          ++log.count;
-          log.sum += id;
-          log.xor_all ^= id;
-          if (id >= n) return;  // counted as a checksum mismatch below
-          const int p = static_cast<int>(id % producers);
-          const auto seq = static_cast<std::int64_t>(id / producers);
-          if (seq <= last_seq[p]) ++log.out_of_order;
-          last_seq[p] = seq;
-          if (payload[id] != payload_of(id)) ++log.bad_payload;
-          // relaxed: a counter per id; ordering comes from the channel.
-          seen[id].fetch_add(1, std::memory_order_relaxed);
-        };
         gate.wait();
-        for (unsigned i = static_cast<unsigned>(c);; ++i) {
-          auto r = pop_somehow(ch, i);
-          if (r.status == channel_status::closed) break;
-          take(*r.value);
-        }
-        // Closed and drained: nothing may come out any more.
-        for (auto r = ch.try_pop(); r; r = ch.try_pop()) {
-          ++log.item_after_close;
-          take(*r.value);
-        }
-        logs[static_cast<std::size_t>(c)] = log;
+        logs[static_cast<std::size_t>(c)] = consume_until_closed(ch, c, n, payload, seen.get());
       });
     }
     {
@@ -215,35 +257,9 @@ void mpmc_exactly_once(std::size_t capacity, long requested_items) {
   }
   const double seconds = std::chrono::duration<double>(steady::now() - start).count();
 
-  consumer_log all;
-  std::string per_consumer;
-  for (const auto& l : logs) {
-    all.count += l.count;
-    all.sum += l.sum;
-    all.xor_all ^= l.xor_all;
-    all.out_of_order += l.out_of_order;
-    all.bad_payload += l.bad_payload;
-    all.item_after_close += l.item_after_close;
-    per_consumer += ' ';  // (not " " + ...: g++ 12 -O3 warns falsely, -Wrestrict)
-    per_consumer += std::to_string(l.count);
-  }
-  std::uint64_t expected_xor = 0;
-  for (std::uint64_t i = 0; i < n; ++i) expected_xor ^= i;
-  long lost = 0, duplicated = 0;
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const auto k = seen[i].load(std::memory_order_relaxed);
-    if (k == 0) ++lost;
-    if (k > 1) ++duplicated;
-  }
   EXPECT_EQ(rejected.load(), 0) << "a push before close() returned closed";
-  EXPECT_EQ(all.count, n);
-  EXPECT_EQ(all.sum, n * (n - 1) / 2);
-  EXPECT_EQ(all.xor_all, expected_xor);
-  EXPECT_EQ(lost, 0) << "items lost";
-  EXPECT_EQ(duplicated, 0) << "items delivered twice";
-  EXPECT_EQ(all.out_of_order, 0) << "a consumer saw a producer's items out of order";
-  EXPECT_EQ(all.bad_payload, 0) << "a consumer saw a payload not written before the push";
-  EXPECT_EQ(all.item_after_close, 0) << "a pop returned closed while items were still inside";
+  std::string per_consumer;
+  check_mpmc_logs(logs, n, seen.get(), per_consumer);
   EXPECT_EQ(ch.try_pop().status, channel_status::closed);
   if constexpr (std::is_same_v<P, vsem::fault::platform>) {
     const auto& st = vsem::fault::stats();
@@ -274,15 +290,83 @@ TYPED_TEST(channel_stress, mpmc_capacity_1024_exactly_once_in_order) {
   mpmc_exactly_once<TypeParam>(1024, scaled(budget<TypeParam>::items, producers));
 }
 
+// close_under_load: an owned item (std::unique_ptr) and its id's layout.
+using owned_item = std::unique_ptr<std::uint64_t>;
+constexpr int seq_bits = 40;
+
+// Producer p of close_under_load: pushes owned items by one of three kinds of
+// push until a push returns closed; counts the pushes that returned done, and
+// whether the rejected push left its item with the producer.
+template <class Channel>
+void push_owned_until_closed(Channel& ch, int p, long& done_pushes, int& kept_rejected) {
+  for (std::uint64_t s = 0;; ++s) {
+    const std::uint64_t id = (std::uint64_t(p) << seq_bits) | s;
+    owned_item it = std::make_unique<std::uint64_t>(id);
+    channel_status st = channel_status::full;
+    do {
+      switch ((s + std::uint64_t(p)) % 3) {
+        case 0:
+          st = ch.push(std::move(it));
+          break;
+        case 1:
+          st = ch.try_push(std::move(it));
+          if (st == channel_status::full) std::this_thread::yield();
+          break;
+        default:
+          st = ch.try_push_for(std::move(it), 1ms);
+          break;
+      }
+    } while (st == channel_status::full || st == channel_status::timed_out);
+    if (st == channel_status::closed) {
+      if (it != nullptr && *it == id) ++kept_rejected;
+      return;
+    }
+    ++done_pushes;
+  }
+}
+
+// The checks of close_under_load: each producer's rejected push kept its
+// item; every item whose push returned done was popped exactly once, and no
+// other item was popped. Sets the totals of done pushes and pops.
+void check_every_push_accounted(const std::vector<long>& done_pushes,
+                                const std::vector<int>& kept_rejected,
+                                const std::vector<std::vector<std::uint64_t>>& popped,
+                                long& total_done, long& total_popped) {
+  long duplicated = 0, never_pushed = 0, lost = 0;
+  std::vector<std::vector<std::uint8_t>> seen(producers);
+  for (int p = 0; p < producers; ++p) {
+    total_done += done_pushes[static_cast<std::size_t>(p)];
+    seen[static_cast<std::size_t>(p)].assign(
+        static_cast<std::size_t>(done_pushes[static_cast<std::size_t>(p)]), 0);
+    EXPECT_EQ(kept_rejected[static_cast<std::size_t>(p)], 1)
+        << "producer " << p << ": the push that returned closed lost its item";
+  }
+  for (const auto& v : popped) {
+    for (std::uint64_t id : v) {
+      ++total_popped;
+      const auto p = static_cast<std::size_t>(id >> seq_bits);
+      const auto s = static_cast<std::size_t>(id & ((std::uint64_t{1} << seq_bits) - 1));
+      if (p >= seen.size() || s >= seen[p].size()) {
+        ++never_pushed;  // popped, but its push did not return done
+      } else if (++seen[p][s] > 1) {
+        ++duplicated;
+      }
+    }
+  }
+  for (const auto& v : seen) lost += std::count(v.begin(), v.end(), std::uint8_t{0});
+  EXPECT_EQ(never_pushed, 0) << "items popped whose push did not return done";
+  EXPECT_EQ(duplicated, 0) << "items popped twice";
+  EXPECT_EQ(lost, 0) << "items pushed (done) but never popped";
+}
+
 // Close under load: 8 producers push owned items (std::unique_ptr) until a
 // push returns closed, 8 consumers pop until closed, and main closes the
 // channel while both sides are busy. Every push that returned done is popped
 // exactly once; every push that returned closed left its item with the
 // producer; no item whose push was rejected is ever popped.
 TYPED_TEST(channel_stress, close_under_load_accounts_for_every_push) {
-  using item = std::unique_ptr<std::uint64_t>;
+  using item = owned_item;
   const long close_after = scaled(budget<TypeParam>::close_under_load_items, 1);
-  constexpr int seq_bits = 40;
   vsem::basic_channel<item, TypeParam> ch(16);
   std::vector<long> done_pushes(producers, 0);
   std::vector<int> kept_rejected(producers, 0);  // closed pushes that kept their item
@@ -310,30 +394,8 @@ TYPED_TEST(channel_stress, close_under_load_accounts_for_every_push) {
     for (int p = 0; p < producers; ++p) {
       producer_group.spawn([&, p] {
         gate.wait();
-        for (std::uint64_t s = 0;; ++s) {
-          const std::uint64_t id = (std::uint64_t(p) << seq_bits) | s;
-          item it = std::make_unique<std::uint64_t>(id);
-          channel_status st = channel_status::full;
-          do {
-            switch ((s + std::uint64_t(p)) % 3) {
-              case 0:
-                st = ch.push(std::move(it));
-                break;
-              case 1:
-                st = ch.try_push(std::move(it));
-                if (st == channel_status::full) std::this_thread::yield();
-                break;
-              default:
-                st = ch.try_push_for(std::move(it), 1ms);
-                break;
-            }
-          } while (st == channel_status::full || st == channel_status::timed_out);
-          if (st == channel_status::closed) {
-            if (it != nullptr && *it == id) ++kept_rejected[static_cast<std::size_t>(p)];
-            break;
-          }
-          ++done_pushes[static_cast<std::size_t>(p)];
-        }
+        push_owned_until_closed(ch, p, done_pushes[static_cast<std::size_t>(p)],
+                                kept_rejected[static_cast<std::size_t>(p)]);
       });
     }
     gate.open();
@@ -346,33 +408,10 @@ TYPED_TEST(channel_stress, close_under_load_accounts_for_every_push) {
     EXPECT_TRUE(consumer_group.wait_all(stress_timeout)) << "close() left a consumer blocked";
   }
 
-  long total_done = 0, total_popped = 0, duplicated = 0, never_pushed = 0, lost = 0;
-  std::vector<std::vector<std::uint8_t>> seen(producers);
-  for (int p = 0; p < producers; ++p) {
-    total_done += done_pushes[static_cast<std::size_t>(p)];
-    seen[static_cast<std::size_t>(p)].assign(
-        static_cast<std::size_t>(done_pushes[static_cast<std::size_t>(p)]), 0);
-    EXPECT_EQ(kept_rejected[static_cast<std::size_t>(p)], 1)
-        << "producer " << p << ": the push that returned closed lost its item";
-  }
-  for (const auto& v : popped) {
-    for (std::uint64_t id : v) {
-      ++total_popped;
-      const auto p = static_cast<std::size_t>(id >> seq_bits);
-      const auto s = static_cast<std::size_t>(id & ((std::uint64_t{1} << seq_bits) - 1));
-      if (p >= seen.size() || s >= seen[p].size()) {
-        ++never_pushed;  // popped, but its push did not return done
-      } else if (++seen[p][s] > 1) {
-        ++duplicated;
-      }
-    }
-  }
-  for (const auto& v : seen) lost += std::count(v.begin(), v.end(), std::uint8_t{0});
+  long total_done = 0, total_popped = 0;
+  check_every_push_accounted(done_pushes, kept_rejected, popped, total_done, total_popped);
   EXPECT_GE(total_popped, close_after);
   EXPECT_EQ(total_popped, total_done);
-  EXPECT_EQ(never_pushed, 0) << "items popped whose push did not return done";
-  EXPECT_EQ(duplicated, 0) << "items popped twice";
-  EXPECT_EQ(lost, 0) << "items pushed (done) but never popped";
   EXPECT_EQ(ch.try_pop().status, channel_status::closed);
   std::printf("close under load: %ld pushes done, %ld popped\n", total_done, total_popped);
 }

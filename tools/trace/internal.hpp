@@ -1,11 +1,14 @@
 // Declarations shared by the units of vsem_trace (not installed, not API):
-//   names.cpp     enum names, function names, file paths, test names, object names
+//   names.cpp     enum names, function names, file paths, test names
+//   object_names.cpp  object names from source lines (name_objects())
 //   classify.cpp  what an event text is (classify()), Relacy's result names
 //   parse.cpp     the text reader and parse() / parse_file() / parse_stream()
 //   parse_json.cpp  the reader of to_json()'s output
-//   analyse.cpp   the failing event, conflicts, summary and story (analyse())
+//   analyse.cpp   the failing event, conflicts, summary and story (analyse();
+//                 analyser.hpp, analyse_results.cpp, analyse_deadlock.cpp)
 //   json.cpp      to_json()
-//   render.cpp    render_text(), render_html()
+//   render_text.cpp, render_html.cpp  render_text(), render_html()
+//                 (render_labels.hpp: their shared labels)
 #pragma once
 
 #include <charconv>
@@ -27,6 +30,13 @@ bool parse_decimal(std::string_view s, T& out) {
   }
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && ptr == s.data() + s.size();
+}
+
+// s without leading and trailing spaces.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
 }
 
 // "0x55a885829d70" or "55a885829d70" (at most 16 digits).

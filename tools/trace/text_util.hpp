@@ -1,4 +1,4 @@
-// Small text helpers shared by trace.cpp and render.cpp (not installed, not API).
+// Small text helpers shared by the units of vsem_trace (not installed, not API).
 #pragma once
 
 #include <cstddef>

@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "genmc.hpp"
+#include "genmc_files.hpp"
 
 #ifndef VSEM_VERIFY_GENMC_PREFIX
 #define VSEM_VERIFY_GENMC_PREFIX ""
@@ -89,36 +90,6 @@ int shell(const std::string& cmd) {
   if (st == -1) return 127;
   if (WIFEXITED(st)) return WEXITSTATUS(st);
   return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-}
-
-// Rewrites each `%x = freeze T %y` of an LLVM IR file as `%x = bitcast T %y to
-// T`, which GenMC can interpret. False when the file cannot be rewritten.
-bool unfreeze(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::string out, line;
-  bool changed = false;
-  while (std::getline(in, line)) {
-    const auto at = line.find(" = freeze ");
-    if (at != std::string::npos) {
-      const auto operand = at + std::strlen(" = freeze ");
-      const auto space = line.find(' ', operand);  // the type ends here
-      if (space != std::string::npos) {
-        const std::string type = line.substr(operand, space - operand);
-        auto end = line.find(',', space);  // before any metadata attachment
-        if (end == std::string::npos) end = line.size();
-        line = line.substr(0, at) + " = bitcast " + line.substr(operand, end - operand) + " to " +
-               type + line.substr(end);
-        changed = true;
-      }
-    }
-    out += line;
-    out += '\n';
-  }
-  in.close();
-  if (!changed) return true;
-  std::ofstream(path) << out;
-  return true;
 }
 
 // GenMC's error line to the nearest Relacy failure kind.
@@ -169,7 +140,8 @@ genmc_check run_genmc(const genmc_tools& t, const run& r, vsem::mutation m, cons
   k.compiled = true;
   std::string cmd =
       quote(t.genmc) +
-      " -check-liveness --disable-spin-assume --disable-estimation -input-from-bitcode-file " +
+      " -check-liveness --disable-spin-assume --disable-estimation -print-error-trace "
+      "-input-from-bitcode-file " +
       quote(opt_ll);
   if (time_limit > 0) cmd = "timeout -s KILL " + std::to_string(time_limit) + " " + cmd;
   const auto t1 = clock_type::now();
@@ -206,6 +178,7 @@ genmc_check run_genmc(const genmc_tools& t, const run& r, vsem::mutation m, cons
   if (k.error) {
     k.finished = true;
     k.kind = kind_of(k.error_text);
+    k.where = where_it_failed(k.report);
   }
   if (st != 0 && !k.error) k.finished = false;  // killed at the time limit, or crashed
   std::remove(ll.c_str());
@@ -240,6 +213,10 @@ outcome judge(const run& r, vsem::mutation m, const genmc_check& k) {
   o.seconds = k.seconds;
   o.trace = k.report;
   o.result = k.error ? k.kind : rl::test_result_success;
+  if (k.error) {
+    o.summary =
+        k.error_text.substr(0, k.error_text.find('!')) + (k.where.empty() ? "" : ": " + k.where);
+  }
   const bool must_fail = r.must_fail() || m != r.mutant;
   if (!k.compiled) {
     o.verdict = "COMPILE ERROR";
@@ -295,6 +272,8 @@ void print_line(const outcome& o, const std::string& name) {
   std::printf("%-44s %-13s %11lu %8.2f  %s%s%s\n", name.c_str(), "rc11-all", o.iterations,
               o.seconds, o.ok ? "" : "UNEXPECTED ", o.verdict.c_str(),
               o.detail.empty() ? "" : (" (" + o.detail + ")").c_str());
+  if (!o.summary.empty() && (!o.ok || o.r->must_fail()))
+    std::printf("    GenMC: %s\n", o.summary.c_str());
   if (!o.ok || o.r->must_fail()) std::printf("    GenMC report: %s\n", o.trace.c_str());
   std::fflush(stdout);
 }
@@ -353,7 +332,9 @@ int genmc_mutants(const cli& c, const genmc_tools& t, const std::vector<const ru
     const std::string error = killed.detail.substr(0, killed.detail.find('!'));
     std::printf("%-30s %-44s %-32s %11lu %s\n", vsem::name(m), killer.c_str(), error.c_str(),
                 killed.iterations, designated ? "CAUGHT" : "KILLED");
-    std::printf("    GenMC: %s; report %s\n", killed.detail.c_str(), killed.trace.c_str());
+    std::printf("    GenMC: %s; report %s\n",
+                (killed.summary.empty() ? killed.detail : killed.summary).c_str(),
+                killed.trace.c_str());
     std::fflush(stdout);
   }
   return missed;

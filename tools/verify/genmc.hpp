@@ -30,6 +30,7 @@ struct genmc_check {
   unsigned long executions = 0;
   double seconds = 0;
   std::string report;  // path of genmc's output
+  std::string where;   // where_it_failed(report), when genmc reported an error
 };
 
 // One atomic call site compiled with a weaker memory order

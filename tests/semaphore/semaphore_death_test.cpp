@@ -1,4 +1,4 @@
-// tests/death/semaphore_death_test.cpp: every contract violation of
+// tests/semaphore/semaphore_death_test.cpp: every contract violation of
 // vsem::counting_semaphore aborts with its message (vsem/config.hpp:
 // "vsem: contract violation: <what> [in <function> at <file>:<line>]").
 //
@@ -17,8 +17,8 @@
 
 #include <vsem/semaphore.hpp>
 
+#include "support/platforms.hpp"
 #include "support/test_support.hpp"
-#include "unit/platforms.hpp"
 
 namespace {
 

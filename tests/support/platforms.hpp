@@ -1,4 +1,4 @@
-// tests/unit/platforms.hpp: the platforms every typed test runs on.
+// tests/support/platforms.hpp: the platforms every typed test runs on.
 //
 // The unit, death and stress tests are TYPED_TESTs over `vsem_test::platforms`
 // and instantiate vsem::counting_semaphore<LeastMax, TypeParam>. To run the

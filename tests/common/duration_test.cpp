@@ -1,4 +1,4 @@
-// tests/unit/duration_test.cpp: timed waits with any std::chrono duration or
+// tests/common/duration_test.cpp: timed waits with any std::chrono duration or
 // time point, one behaviour per test.
 //
 // vsem::detail::deadline_after (impl/vsem/deadline.hpp) turns a duration of
