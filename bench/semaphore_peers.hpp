@@ -36,8 +36,10 @@ class raw_cas_semaphore {
   explicit raw_cas_semaphore(std::ptrdiff_t n) : state_(static_cast<std::uint64_t>(n)) {}
 
   void acquire() noexcept {
+    // relaxed: only a guess for the compare-exchange, as in vsem's try_acquire().
     std::uint64_t s = state_.load(std::memory_order_relaxed);
     while ((s & 0x7fffffffu) > 0) {
+      // acquire: pairs with release()'s fetch_add (vsem's orders, so the cost compares).
       if (state_.compare_exchange_strong(s, s - 1, std::memory_order_acquire,
                                          std::memory_order_relaxed)) {
         return;
@@ -45,6 +47,7 @@ class raw_cas_semaphore {
     }
     std::abort();  // the benchmark never runs it at count 0
   }
+  // release: pairs with acquire()'s compare-exchange.
   void release() noexcept { state_.fetch_add(1, std::memory_order_release); }
 
  private:

@@ -3,7 +3,6 @@
 
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <vector>
 
 namespace vsem::verify {

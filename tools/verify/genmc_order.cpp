@@ -57,8 +57,7 @@ int genmc_order_sensitivity(const cli& c, const genmc_tools& t,
   std::map<std::string, bool> seen;
   std::string left_out;
   for (const run* r : models) {
-    if (const genmc_skip* skip = genmc_skipped(*r, c)) {
-      (void)skip;
+    if (genmc_skipped(*r, c) != nullptr) {
       left_out += (left_out.empty() ? "" : ", ") + r->name;
       continue;
     }
@@ -107,9 +106,9 @@ int genmc_order_sensitivity(const cli& c, const genmc_tools& t,
     const std::string shown = shown_path(file) + ":" + std::to_string(sr.s.line);
     const std::string arg = site_argument(file, sr.s.line);
     std::vector<std::pair<unsigned long, const run*>> runs;
-    for (const auto& [iterations, r] : sr.runs) {
-      (void)iterations;
-      if (executions.count(r) != 0) runs.push_back({executions[r], r});
+    for (const auto& reached : sr.runs) {
+      const auto it = executions.find(reached.second);
+      if (it != executions.end()) runs.push_back({it->second, it->first});
     }
     std::stable_sort(runs.begin(), runs.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -124,8 +123,8 @@ int genmc_order_sensitivity(const cli& c, const genmc_tools& t,
       const weakened_site weak{file_tail(file), sr.s.line, w};
       std::string verdict = runs.empty() ? "no run reaches it" : "not shown needed", evidence = arg;
       std::string unjudged;
-      for (const auto& [count, r] : runs) {
-        (void)count;
+      for (const auto& candidate : runs) {
+        const run* r = candidate.second;
         const std::string base = c.out_dir + "/order_" + std::to_string(sr.s.line) + "_" +
                                  order_name(w) + "_" + sanitize(r->name);
         const genmc_check k = run_genmc(t, *r, r->mutant, base, c.time_limit, weak);
