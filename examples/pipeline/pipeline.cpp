@@ -146,78 +146,82 @@ int parse(int argc, char** argv, options& o) {
   return 0;
 }
 
-}  // namespace
+// What the threads record: per producer and consumer a checksum, per
+// producer the pushes the channel refused.
+struct tallies {
+  std::vector<checksum> produced;
+  std::vector<checksum> consumed;
+  std::vector<long> rejected;
+};
 
-int main(int argc, char** argv) {
-  options o;
-  if (const int rc = parse(argc, argv, o); rc != 0) return rc < 0 ? 0 : rc;
-
+// Moves the items from the producers through the channel to the consumers
+// and closes the channel when every producer is done; returns the seconds
+// it took.
+double run_pipeline(const options& o, tallies& t) {
   const int producers = static_cast<int>(o.producers);
   const int consumers = static_cast<int>(o.consumers);
   const long items = o.items;
-
   vsem::channel<int> channel(static_cast<std::size_t>(o.capacity));
-  std::vector<checksum> produced(static_cast<std::size_t>(producers));
-  std::vector<checksum> consumed(static_cast<std::size_t>(consumers));
-  std::vector<long> rejected(static_cast<std::size_t>(producers), 0);
 
   const auto start = std::chrono::steady_clock::now();
-  {
-    std::vector<std::thread> consumer_threads;
-    for (int c = 0; c < consumers; ++c) {
-      consumer_threads.emplace_back([&, c] {
-        checksum& mine = consumed[static_cast<std::size_t>(c)];
-        // pop() blocks while the channel is empty; once it is closed and
-        // drained, pop() returns `closed` instead of an item.
-        while (auto r = channel.pop()) {
-          const int item = *r.value;
-          mine.add(item);
-          if (o.verbose) say("Consumer notify : consumed item number " + std::to_string(item));
-        }
-      });
-    }
-    std::vector<std::thread> producer_threads;
-    for (int p = 0; p < producers; ++p) {
-      producer_threads.emplace_back([&, p] {
-        // Producer p makes the item numbers [begin, end): the K items split
-        // as evenly as possible.
-        const long begin = items * p / producers;
-        const long end = items * (p + 1) / producers;
-        checksum& mine = produced[static_cast<std::size_t>(p)];
-        for (long i = begin; i < end; ++i) {
-          const int item = static_cast<int>(i);
-          if (o.verbose) say("producer notify : producted item number " + std::to_string(item));
-          // push() blocks while the channel is full.
-          if (channel.push(item) != vsem::channel_status::done) {
-            ++rejected[static_cast<std::size_t>(p)];  // cannot happen: closed only after us
-            continue;
-          }
-          mine.add(item);
-        }
-      });
-    }
-    for (auto& t : producer_threads) t.join();
-    channel.close();  // every item is in; consumers drain the rest and stop
-    for (auto& t : consumer_threads) t.join();
+  std::vector<std::thread> consumer_threads;
+  for (int c = 0; c < consumers; ++c) {
+    consumer_threads.emplace_back([&, c] {
+      checksum& mine = t.consumed[static_cast<std::size_t>(c)];
+      // pop() blocks while the channel is empty; once it is closed and
+      // drained, pop() returns `closed` instead of an item.
+      while (auto r = channel.pop()) {
+        const int item = *r.value;
+        mine.add(item);
+        if (o.verbose) say("Consumer notify : consumed item number " + std::to_string(item));
+      }
+    });
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<std::thread> producer_threads;
+  for (int p = 0; p < producers; ++p) {
+    producer_threads.emplace_back([&, p] {
+      // Producer p makes the item numbers [begin, end): the K items split
+      // as evenly as possible.
+      const long begin = items * p / producers;
+      const long end = items * (p + 1) / producers;
+      checksum& mine = t.produced[static_cast<std::size_t>(p)];
+      for (long i = begin; i < end; ++i) {
+        const int item = static_cast<int>(i);
+        if (o.verbose) say("producer notify : producted item number " + std::to_string(item));
+        // push() blocks while the channel is full.
+        if (channel.push(item) != vsem::channel_status::done) {
+          ++t.rejected[static_cast<std::size_t>(p)];  // cannot happen: closed only after us
+          continue;
+        }
+        mine.add(item);
+      }
+    });
+  }
+  for (auto& th : producer_threads) th.join();
+  channel.close();  // every item is in; consumers drain the rest and stop
+  for (auto& th : consumer_threads) th.join();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
+// Prints the summary: the counts, per consumer its share, whether the
+// checksums match, the throughput, and on a mismatch both checksums. Returns
+// whether they match (every item consumed exactly once, no push refused).
+bool report(const options& o, const tallies& t, double seconds) {
   checksum all_produced, all_consumed;
-  for (const auto& c : produced) all_produced.add(c);
-  for (const auto& c : consumed) all_consumed.add(c);
+  for (const auto& c : t.produced) all_produced.add(c);
+  for (const auto& c : t.consumed) all_consumed.add(c);
   long all_rejected = 0;
-  for (long r : rejected) all_rejected += r;
+  for (long r : t.rejected) all_rejected += r;
   const bool match = all_produced == all_consumed && all_rejected == 0 &&
-                     all_produced.count == static_cast<std::uint64_t>(items);
+                     all_produced.count == static_cast<std::uint64_t>(o.items);
 
-  std::printf("vsem_pipeline: %d producers, %d consumers, capacity %ld, %ld items\n", producers,
-              consumers, o.capacity, items);
+  std::printf("vsem_pipeline: %d producers, %d consumers, capacity %ld, %ld items\n",
+              static_cast<int>(o.producers), static_cast<int>(o.consumers), o.capacity, o.items);
   std::printf("items produced: %llu\n", static_cast<unsigned long long>(all_produced.count));
   std::printf("items consumed: %llu\n", static_cast<unsigned long long>(all_consumed.count));
-  for (int c = 0; c < consumers; ++c) {
-    std::printf("consumer %d consumed %llu items\n", c,
-                static_cast<unsigned long long>(consumed[static_cast<std::size_t>(c)].count));
+  for (std::size_t c = 0; c < t.consumed.size(); ++c) {
+    std::printf("consumer %d consumed %llu items\n", static_cast<int>(c),
+                static_cast<unsigned long long>(t.consumed[c].count));
   }
   std::printf("checksum match: %s\n", match ? "yes" : "no");
   std::printf("elapsed: %.3f s, %.0f items/s\n", seconds,
@@ -234,5 +238,19 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(all_consumed.xor_all), all_rejected);
   }
   std::fflush(stdout);
-  return match ? 0 : 1;
+  return match;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  if (const int rc = parse(argc, argv, o); rc != 0) return rc < 0 ? 0 : rc;
+
+  tallies t;
+  t.produced.resize(static_cast<std::size_t>(o.producers));
+  t.consumed.resize(static_cast<std::size_t>(o.consumers));
+  t.rejected.assign(static_cast<std::size_t>(o.producers), 0);
+  const double seconds = run_pipeline(o, t);
+  return report(o, t, seconds) ? 0 : 1;
 }

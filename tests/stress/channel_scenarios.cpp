@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,34 +18,48 @@
 #include <vsem/fault/platform.hpp>
 #include <vsem/platform.hpp>
 
+#include "lin/recorder.hpp"
+#include "lin/session.hpp"
 #include "stress/harness.hpp"
 
 namespace vsem_stress {
 
 namespace {
 
+using vsem_lin::op;
+using vsem_lin::record;
+
 // One push attempt: push() (always when `blocking`, else half the time),
 // try_push() or try_push_for() with a random short timeout. The caller retries
-// on full and timed_out.
+// on full and timed_out. Recorded in `log` unless it is null.
 template <class Channel>
 vsem::channel_status push_one(Channel& ch, std::uint64_t item, rng& r, watch_slot& slot,
-                              nanos& longest, bool blocking) {
+                              nanos& longest, bool blocking, vsem_lin::thread_log* log) {
   const auto how = blocking ? 0 : r.below(4);
-  if (how < 2) return timed_call(slot, "push()", longest, [&] { return ch.push(item); });
-  if (how == 2) return ch.try_push(item);
+  if (how < 2) {
+    return timed_call(slot, "push()", longest,
+                      [&] { return record(log, op::push, item, [&] { return ch.push(item); }); });
+  }
+  if (how == 2) return record(log, op::try_push, item, [&] { return ch.try_push(item); });
   const nanos t(r.below(100'000));
-  return timed_call(slot, "try_push_for()", longest, [&] { return ch.try_push_for(item, t); });
+  return timed_call(slot, "try_push_for()", longest, [&] {
+    return record(log, op::push_for, item, [&] { return ch.try_push_for(item, t); });
+  });
 }
 
 // One pop attempt, as push_one. The caller retries on empty and timed_out.
 template <class Channel>
 vsem::pop_result<std::uint64_t> pop_one(Channel& ch, rng& r, watch_slot& slot, nanos& longest,
-                                        bool blocking) {
+                                        bool blocking, vsem_lin::thread_log* log) {
   const auto how = blocking ? 0 : r.below(4);
-  if (how < 2) return timed_call(slot, "pop()", longest, [&] { return ch.pop(); });
-  if (how == 2) return ch.try_pop();
+  if (how < 2) {
+    return timed_call(slot, "pop()", longest,
+                      [&] { return record(log, op::pop, 0, [&] { return ch.pop(); }); });
+  }
+  if (how == 2) return record(log, op::try_pop, 0, [&] { return ch.try_pop(); });
   const nanos t(r.below(100'000));
-  return timed_call(slot, "try_pop_for()", longest, [&] { return ch.try_pop_for(t); });
+  return timed_call(slot, "try_pop_for()", longest,
+                    [&] { return record(log, op::pop_for, 0, [&] { return ch.try_pop_for(t); }); });
 }
 
 constexpr int item_seq_bits = 40;
@@ -79,6 +94,8 @@ struct channel_totals {
 // through a channel of `capacity`; consumers pop; the channel is closed as
 // `how` says. Every item pushed must be popped exactly once, in order per
 // producer as seen by each consumer, and every blocked thread must return.
+// With cx.lin, every call on the channel is recorded (thread numbers: the
+// producers, the consumers, then the main thread) and the history checked.
 // The watchdog is declared last: its describe() reads the rest.
 template <class P>
 class channel_run {
@@ -103,6 +120,7 @@ class channel_run {
         stream_(10'000 * capacity + 1000 * static_cast<std::uint64_t>(how)),
         failures_(failures),
         longest_(longest),
+        rec_(cx.lin != nullptr ? std::make_unique<vsem_lin::recorder>(np_ + nc_ + 1) : nullptr),
         dog_(label(cx, np_ + nc_), np_ + nc_ + 1, blocked_limit, deadline,
              [this] { return describe(); }) {}
 
@@ -117,6 +135,7 @@ class channel_run {
     for (long long v : popped_) total_popped += v;
     check_items(total_popped);
     check_closed_and_drained();
+    check_linearizable();
     totals.items += total_popped;
     totals.closed_pushes += closed_pushes_.load();
   }
@@ -138,11 +157,24 @@ class channel_run {
         producers_finished_.load(std::memory_order_relaxed), np_, ch_.is_closed() ? 1 : 0);
   }
 
+  // Thread i's log (main_slot_ for the main thread), or null when not recording.
+  vsem_lin::thread_log* log(int i) { return rec_ ? rec_->log(i) : nullptr; }
+
+  // Checks the recorded history, if any (after every thread is joined).
+  void check_linearizable() {
+    if (!rec_) return;
+    const std::string where = format("%s capacity %zu, %s", cx_.scenario, capacity_, phase_);
+    if (!cx_.lin->check(where, vsem_lin::channel_history{capacity_, rec_->take()})) {
+      failures_.add(format("capacity %zu, %s: not linearizable (report above)", capacity_, phase_));
+    }
+  }
+
   // On an unexpected result: report it and close the channel, so that every
-  // thread winds down instead of waiting for items that will not come.
-  void broken(const std::string& why) {
+  // thread winds down instead of waiting for items that will not come. `lg`:
+  // the calling thread's log.
+  void broken(const std::string& why, vsem_lin::thread_log* lg) {
     failures_.add(format("capacity %zu, %s: %s", capacity_, phase_, why.c_str()));
-    ch_.close();
+    record(lg, op::close, 0, [&] { ch_.close(); });
   }
 
   void producer(int p) {
@@ -154,7 +186,7 @@ class channel_run {
           (static_cast<std::uint64_t>(p) << item_seq_bits) | static_cast<std::uint64_t>(seq);
       status s = status::full;
       while (s == status::full || s == status::timed_out) {
-        s = push_one(ch_, item, r, dog_.slot(p), mine, how_ == closing::while_full);
+        s = push_one(ch_, item, r, dog_.slot(p), mine, how_ == closing::while_full, log(p));
         if (s == status::full) std::this_thread::yield();
       }
       if (s == status::done) {
@@ -164,10 +196,10 @@ class channel_run {
       if (s == status::closed) {
         closed_pushes_.fetch_add(1, std::memory_order_relaxed);
         if (how_ == closing::after_producers && !failures_.any()) {
-          broken("a push returned closed before close()");
+          broken("a push returned closed before close()", log(p));
         }
       } else {
-        broken(format("a push returned %s", vsem::name(s)));
+        broken(format("a push returned %s", vsem::name(s)), log(p));
       }
       break;  // `item` was not pushed
     }
@@ -183,7 +215,7 @@ class channel_run {
     long long mine_popped = 0;
     for (;;) {
       const bool blocking = consumers_block_.load(std::memory_order_relaxed);
-      const auto res = pop_one(ch_, r, dog_.slot(np_ + c), mine, blocking);
+      const auto res = pop_one(ch_, r, dog_.slot(np_ + c), mine, blocking, log(np_ + c));
       if (res.status == status::closed) break;
       if (res.status == status::empty) {
         std::this_thread::yield();
@@ -191,7 +223,7 @@ class channel_run {
       }
       if (res.status == status::timed_out) continue;
       if (res.status != status::done || !res.value) {
-        broken(format("a pop returned %s", vsem::name(res.status)));
+        broken(format("a pop returned %s", vsem::name(res.status)), log(np_ + c));
         continue;  // drain what is left, then see closed
       }
       if (!check_popped(c, *res.value, last)) continue;
@@ -205,21 +237,24 @@ class channel_run {
   // Consumer c popped `item`: counts it, and checks it is one a producer makes
   // (false if not), not popped before and after its producer's `last` item.
   bool check_popped(int c, std::uint64_t item, std::vector<long long>& last) {
+    vsem_lin::thread_log* const lg = log(np_ + c);
     const std::uint64_t p = item >> item_seq_bits;
     const long long seq = static_cast<long long>(item & item_seq_mask);
     if (p >= static_cast<std::uint64_t>(np_) || seq >= per_producer_) {
       broken(format("popped item %#llx, which no producer makes",
-                    static_cast<unsigned long long>(item)));
+                    static_cast<unsigned long long>(item)),
+             lg);
       return false;
     }
     // relaxed: a count per item; read after the join.
     if (seen_[p * static_cast<std::uint64_t>(per_producer_) + static_cast<std::uint64_t>(seq)]
             .fetch_add(1, std::memory_order_relaxed) != 0) {
-      broken(format("item %llu:%lld popped twice", static_cast<unsigned long long>(p), seq));
+      broken(format("item %llu:%lld popped twice", static_cast<unsigned long long>(p), seq), lg);
     }
     if (seq <= last[p]) {
       broken(format("consumer %d popped producer %llu's item %lld after its item %lld", c,
-                    static_cast<unsigned long long>(p), seq, last[p]));
+                    static_cast<unsigned long long>(p), seq, last[p]),
+             lg);
     }
     last[p] = seq;
     return true;
@@ -235,6 +270,11 @@ class channel_run {
   }
   void join(crew& c, const char* what) {
     timed_call(dog_.slot(main_slot_), what, ignored_, [&] { c.join(); });
+  }
+
+  // The main thread closes the channel.
+  void close() {
+    record(log(main_slot_), op::close, 0, [&] { ch_.close(); });
   }
 
   // Starts the threads and closes the channel as `how` says; returns with the
@@ -253,7 +293,7 @@ class channel_run {
                      pushed_so_far_.load(std::memory_order_relaxed);
         });
         std::this_thread::sleep_for(2ms);
-        ch_.close();
+        close();
         break;
       case closing::under_load:
         close_under_load(producers, consumers);
@@ -266,7 +306,7 @@ class channel_run {
                  producers_finished_.load(std::memory_order_relaxed) == np_;
         });
         std::this_thread::sleep_for(2ms);  // the producers left fall asleep in push()
-        ch_.close();                       // must wake them: they return closed
+        close();                           // must wake them: they return closed
         join(producers, "joining the producers blocked in push() on a full channel");
         consumers.start();  // they drain what was pushed, then see closed
         break;
@@ -281,7 +321,7 @@ class channel_run {
       return popped_so_far_.load(std::memory_order_relaxed) >= trigger ||
              producers_finished_.load(std::memory_order_relaxed) == np_ || dog_.stop_requested();
     });
-    ch_.close();  // producers are still pushing: they stop at `closed`
+    close();  // producers are still pushing: they stop at `closed`
     join(producers, "joining the producers after close()");
   }
 
@@ -312,11 +352,17 @@ class channel_run {
 
   // Closed and drained: every operation reports closed at once.
   void check_closed_and_drained() {
+    vsem_lin::thread_log* const lg = log(main_slot_);
     timed_call(dog_.slot(main_slot_), "operations on a closed, drained channel", ignored_, [&] {
-      const std::uint64_t probe = 1;
-      if (ch_.try_pop().status != status::closed || ch_.try_pop_for(1ms).status != status::closed ||
-          ch_.pop().status != status::closed || ch_.try_push(probe) != status::closed ||
-          ch_.push(probe) != status::closed || ch_.try_push_for(probe, 1ms) != status::closed) {
+      const std::uint64_t probe = ~std::uint64_t{0};  // an item no producer makes
+      if (record(lg, op::try_pop, 0, [&] { return ch_.try_pop(); }).status != status::closed ||
+          record(lg, op::pop_for, 0, [&] { return ch_.try_pop_for(1ms); }).status !=
+              status::closed ||
+          record(lg, op::pop, 0, [&] { return ch_.pop(); }).status != status::closed ||
+          record(lg, op::try_push, probe, [&] { return ch_.try_push(probe); }) != status::closed ||
+          record(lg, op::push, probe, [&] { return ch_.push(probe); }) != status::closed ||
+          record(lg, op::push_for, probe, [&] { return ch_.try_push_for(probe, 1ms); }) !=
+              status::closed) {
         failures_.add(format("capacity %zu, %s: a closed, drained channel did not report closed",
                              capacity_, phase_));
       }
@@ -345,7 +391,8 @@ class channel_run {
   const std::uint64_t stream_;
   failure_log& failures_;
   longest_wait& longest_;
-  nanos ignored_{0};  // the main thread's waits: watched, not measured
+  nanos ignored_{0};                         // the main thread's waits: watched, not measured
+  std::unique_ptr<vsem_lin::recorder> rec_;  // the history, with cx.lin
   watchdog dog_;
 };
 

@@ -32,7 +32,12 @@
 #include <vsem/platform.hpp>
 #include <vsem/semaphore.hpp>
 
+#include "support/format.hpp"
 #include "support/test_support.hpp"
+
+namespace vsem_lin {
+class session;  // lin/session.hpp: the linearizability checks of a run
+}  // namespace vsem_lin
 
 namespace vsem_stress {
 
@@ -55,18 +60,7 @@ constexpr nanos blocked_limit = 10s;
 
 // ---- small helpers -----------------------------------------------------------
 
-[[gnu::format(printf, 1, 2)]] inline std::string format(const char* fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  va_list copy;
-  va_copy(copy, args);
-  const int n = std::vsnprintf(nullptr, 0, fmt, copy);
-  va_end(copy);
-  std::string s(n > 0 ? static_cast<std::size_t>(n) : 0, '\0');
-  if (n > 0) std::vsnprintf(s.data(), s.size() + 1, fmt, args);
-  va_end(args);
-  return s;
-}
+using vsem_test::format;
 
 // A duration for humans: 850ns, 12.3us, 4.56ms, 1.20s.
 inline std::string human(nanos d) {
@@ -306,6 +300,10 @@ struct context {
   long long ops;                // operations to do, at most
   steady::time_point deadline;  // stop early when this passes
   std::uint64_t seed;
+  // Not null: record the history of each object the scenario runs
+  // (lin/recorder.hpp) and check it with this session when the object's run
+  // ends; a violation fails the scenario (--check-linearizability).
+  vsem_lin::session* lin = nullptr;
 };
 
 // What a scenario run reports.

@@ -1,7 +1,8 @@
 // tests/stress/semaphore_scenarios.cpp: the semaphore scenarios of vsem-stress
-// that race wakeups, timeouts and permits: barrier_rounds, timed_vs_release_n,
-// tiny_timeouts and permits (semaphore_scenarios.hpp says what each checks).
-// destroy_after_acquire is in semaphore_destroy_scenario.cpp.
+// that race wakeups and timeouts: barrier_rounds, timed_vs_release_n and
+// tiny_timeouts (semaphore_scenarios.hpp says what each checks). permits is in
+// semaphore_permits_scenario.cpp, destroy_after_acquire in
+// semaphore_destroy_scenario.cpp.
 
 #include "stress/semaphore_scenarios.hpp"
 
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,11 +21,36 @@
 #include <vsem/platform.hpp>
 #include <vsem/semaphore.hpp>
 
+#include "lin/recorder.hpp"
+#include "lin/session.hpp"
 #include "stress/harness.hpp"
 
 namespace vsem_stress {
 
 namespace {
+
+using vsem_lin::op;
+using vsem_lin::record;
+
+// With cx.lin: a recorder for `threads` threads, else null.
+std::unique_ptr<vsem_lin::recorder> recorder_for(const context& cx, int threads) {
+  return cx.lin != nullptr ? std::make_unique<vsem_lin::recorder>(threads) : nullptr;
+}
+
+// Thread i's log in `rec`, or null when not recording.
+vsem_lin::thread_log* log_of(const std::unique_ptr<vsem_lin::recorder>& rec, int i) {
+  return rec ? rec->log(i) : nullptr;
+}
+
+// Checks the history in `rec` (if any) of a semaphore that started with
+// `initial` permits; a violation is added to `failures`.
+void check_history(const context& cx, std::unique_ptr<vsem_lin::recorder>& rec,
+                   std::int64_t initial, failure_log& failures) {
+  if (!rec) return;
+  if (!cx.lin->check(cx.scenario, vsem_lin::semaphore_history{initial, rec->take()})) {
+    failures.add("not linearizable (report above)");
+  }
+}
 
 // tiny_timeouts: how long a call that must time out at once may take.
 constexpr nanos tiny_call_limit = 1s;
@@ -40,6 +67,7 @@ class barrier_rounds_run {
       : cx_(cx),
         n_(cx.threads),
         rounds_target_(std::max<long long>(1, (cx.ops + n_ - 1) / n_)),
+        rec_(recorder_for(cx, n_ + 1)),
         dog_(label(cx, n_ + 1), n_ + 2, blocked_limit, cx.deadline, [this] { return describe(); }) {
   }
 
@@ -51,6 +79,7 @@ class barrier_rounds_run {
     threads.spawn([&] { releaser(sync); });
     threads.start();
     threads.join();
+    check_history(cx_, rec_, 0, failures_);
 
     outcome out;
     out.threads = n_ + 1;
@@ -104,7 +133,8 @@ class barrier_rounds_run {
     for (;;) {
       sync.arrive_and_wait();  // start of a round
       if (!go_) break;
-      timed_call(dog_.slot(i), "acquire()", mine, [&] { sem_.acquire(); });
+      timed_call(dog_.slot(i), "acquire()", mine,
+                 [&] { record(log_of(rec_, i), op::acquire, 0, [&] { sem_.acquire(); }); });
       returned_.fetch_add(1, std::memory_order_relaxed);
       sync.arrive_and_wait();  // end of the round
     }
@@ -126,11 +156,12 @@ class barrier_rounds_run {
       releaser_stage_.store(2, std::memory_order_relaxed);
       if (round % 2 == 0) {
         for (int k = 0; k < n_; ++k) {
-          sem_.release(1);
+          record(log_of(rec_, n_), op::release, 1, [&] { sem_.release(1); });
           if (r.one_in(4)) std::this_thread::yield();  // let a woken acquirer run in between
         }
       } else {
-        sem_.release(n_);
+        const auto n = static_cast<std::uint64_t>(n_);
+        record(log_of(rec_, n_), op::release, n, [&] { sem_.release(n_); });
       }
       releaser_stage_.store(0, std::memory_order_relaxed);
       sync.arrive_and_wait();
@@ -156,6 +187,7 @@ class barrier_rounds_run {
   bool go_ = false;
   bool start_of_round_ = true;
   long long rounds_ = 0;
+  std::unique_ptr<vsem_lin::recorder> rec_;  // acquirers 0..n-1, the releaser n
   watchdog dog_;
 };
 
@@ -181,20 +213,25 @@ nanos short_timeout(rng& r) {
 }
 
 // One timed acquire of timed_vs_release_n with a random short timeout, by
-// duration or by steady or system_clock deadline.
+// duration or by steady or system_clock deadline; recorded in `log` unless null.
 template <class Semaphore>
-bool timed_acquire(Semaphore& sem, rng& r, watch_slot& slot, nanos& longest) {
+bool timed_acquire(Semaphore& sem, rng& r, watch_slot& slot, nanos& longest,
+                   vsem_lin::thread_log* log) {
   const nanos t = short_timeout(r);
+  const auto recorded = [&](auto call) { return record(log, op::acquire_for, 0, call); };
   switch (r.below(4)) {
     case 0:
     case 1:
-      return timed_call(slot, "try_acquire_for()", longest, [&] { return sem.try_acquire_for(t); });
+      return timed_call(slot, "try_acquire_for()", longest,
+                        [&] { return recorded([&] { return sem.try_acquire_for(t); }); });
     case 2:
-      return timed_call(slot, "try_acquire_until(steady)", longest,
-                        [&] { return sem.try_acquire_until(steady::now() + t); });
+      return timed_call(slot, "try_acquire_until(steady)", longest, [&] {
+        return recorded([&] { return sem.try_acquire_until(steady::now() + t); });
+      });
     default:
       return timed_call(slot, "try_acquire_until(system)", longest, [&] {
-        return sem.try_acquire_until(std::chrono::system_clock::now() + t);
+        return recorded(
+            [&] { return sem.try_acquire_until(std::chrono::system_clock::now() + t); });
       });
   }
 }
@@ -203,7 +240,7 @@ bool timed_acquire(Semaphore& sem, rng& r, watch_slot& slot, nanos& longest) {
 // keeping the count near zero; returns how many it released.
 template <class Semaphore>
 long long release_in_batches(const context& cx, Semaphore& sem, const watchdog& dog,
-                             std::atomic<long long>& released_so_far) {
+                             std::atomic<long long>& released_so_far, vsem_lin::thread_log* log) {
   const int n = cx.threads;
   rng r(cx.seed, 2999);
   const long long batch_caps[] = {1, 2, n, 2LL * n, 4LL * n};
@@ -217,7 +254,8 @@ long long release_in_batches(const context& cx, Semaphore& sem, const watchdog& 
     const long long cap = batch_caps[r.below(5)];
     const long long k = std::min<long long>(
         cx.ops - released, 1 + static_cast<long long>(r.below(static_cast<std::uint64_t>(cap))));
-    sem.release(static_cast<std::ptrdiff_t>(k));
+    record(log, op::release, static_cast<std::uint64_t>(k),
+           [&] { sem.release(static_cast<std::ptrdiff_t>(k)); });
     released += k;
     released_so_far.store(released, std::memory_order_relaxed);
     if (r.one_in(4)) std::this_thread::yield();
@@ -275,108 +313,6 @@ bool tiny_call(Semaphore& s, int kind) {
   }
 }
 
-// ---- permits -------------------------------------------------------------------
-
-// Takes one permit in one of five ways, so every acquisition path runs.
-template <class Semaphore>
-bool take_permit(Semaphore& s, unsigned how, watch_slot& slot, nanos& longest) {
-  switch (how % 5) {
-    case 0:
-      timed_call(slot, "acquire()", longest, [&] { s.acquire(); });
-      return true;
-    case 1:
-      if (s.try_acquire()) return true;
-      timed_call(slot, "acquire() after try_acquire()", longest, [&] { s.acquire(); });
-      return true;
-    case 2:
-      return timed_call(slot, "try_acquire_for(30s)", longest,
-                        [&] { return s.try_acquire_for(30s); });
-    case 3:
-      return timed_call(slot, "try_acquire_until(now + 30s)", longest,
-                        [&] { return s.try_acquire_until(steady::now() + 30s); });
-    default:
-      return timed_call(slot, "try_acquire() loop", longest, [&] {
-        while (!s.try_acquire()) std::this_thread::yield();
-        return true;
-      });
-  }
-}
-
-// One phase of `permits`: N threads share a k-permit semaphore.
-template <class P, class Semaphore>
-void permits_phase(const context& cx, int k, long long ops, steady::time_point deadline,
-                   outcome& out, failure_log& failures, longest_wait& longest) {
-  const int n = cx.threads;
-  const long long per_thread = std::max<long long>(1, ops / n);
-  Semaphore sem(k);
-  std::atomic<int> in_use{0};
-  std::atomic<int> most_in_use{0};
-  std::atomic<long long> over_limit{0};
-  long long guarded = 0;  // k == 1: a plain counter only the permit holder touches
-  std::vector<long long> pairs_done(static_cast<std::size_t>(n), 0);  // [i] by thread i
-  watchdog dog(label(cx, n), n, blocked_limit, deadline, [&] {
-    const auto s = sem.debug_snapshot();
-    return format("k=%d: %d holders; semaphore count=%u waiters=%u", k,
-                  in_use.load(std::memory_order_relaxed), s.count, s.waiters);
-  });
-
-  crew threads;
-  for (int i = 0; i < n; ++i) {
-    threads.spawn([&, i] {
-      rng r(cx.seed, 5000 + 100 * static_cast<std::uint64_t>(k) + static_cast<std::uint64_t>(i));
-      nanos mine{0};
-      int most = 0;
-      long long done = 0;
-      for (long long j = 0; j < per_thread && !dog.stop_requested(); ++j) {
-        if (!take_permit(sem, static_cast<unsigned>(r.next()), dog.slot(i), mine)) {
-          failures.add(format("k=%d: a 30 s timed acquire failed", k));
-          continue;
-        }
-        // relaxed: one atomic's modification order is enough to count holders;
-        // all ordering must come from the semaphore itself.
-        const int now = in_use.fetch_add(1, std::memory_order_relaxed) + 1;
-        if (now > k) over_limit.fetch_add(1, std::memory_order_relaxed);
-        most = std::max(most, now);
-        if (k == 1) guarded = guarded + 1;
-        if (r.one_in(32)) std::this_thread::yield();  // hold it across a reschedule
-        in_use.fetch_sub(1, std::memory_order_relaxed);
-        sem.release();
-        ++done;
-      }
-      pairs_done[static_cast<std::size_t>(i)] = done;
-      int seen = most_in_use.load(std::memory_order_relaxed);
-      while (seen < most &&
-             !most_in_use.compare_exchange_weak(seen, most, std::memory_order_relaxed)) {
-      }
-      longest.merge(mine);
-    });
-  }
-  threads.start();
-  threads.join();
-
-  long long total = 0;
-  for (long long d : pairs_done) total += d;
-  out.ops += total;
-  if (over_limit.load() != 0) {
-    failures.add(format("k=%d: more than k holders %lld times (at most %d at once)", k,
-                        over_limit.load(), most_in_use.load()));
-  }
-  if (k == 1 && guarded != total) {
-    failures.add(format("k=1: the guarded counter is %lld after %lld acquires", guarded, total));
-  }
-  for (int j = 0; j < k; ++j) {
-    if (!sem.try_acquire()) {
-      failures.add(format("k=%d: only %d permits left at the end", k, j));
-      break;
-    }
-  }
-  if (sem.try_acquire()) failures.add(format("k=%d: more than k permits at the end", k));
-  const auto s = sem.debug_snapshot();
-  if (s.waiters != 0) failures.add(format("k=%d: %u waiter(s) left registered", k, s.waiters));
-  out.detail +=
-      format("%sk=%d:max_in_use=%d", out.detail.empty() ? "" : " ", k, most_in_use.load());
-}
-
 }  // namespace
 
 template <class P>
@@ -396,6 +332,7 @@ outcome timed_vs_release_n(const context& cx) {
   std::vector<long long> taken(static_cast<std::size_t>(n), 0);     // [i] by thread i
   std::vector<long long> timeouts(static_cast<std::size_t>(n), 0);  // [i] by thread i
   long long released = 0;                                           // by the releaser
+  auto rec = recorder_for(cx, n + 2);  // acquirers 0..n-1, the releaser n, the drain n+1
   watchdog dog(label(cx, n + 1), n, blocked_limit, cx.deadline, [&] {
     const auto s = sem.debug_snapshot();
     return format("%lld permits released so far; semaphore count=%u waiters=%u",
@@ -411,7 +348,7 @@ outcome timed_vs_release_n(const context& cx) {
       long long missed = 0;
       // Until the releaser is done; permits nobody took are drained at the end.
       while (releasing.load(std::memory_order_acquire)) {
-        if (timed_acquire(sem, r, dog.slot(i), mine)) {
+        if (timed_acquire(sem, r, dog.slot(i), mine, log_of(rec, i))) {
           ++got_n;
         } else {
           ++missed;
@@ -423,7 +360,7 @@ outcome timed_vs_release_n(const context& cx) {
     });
   }
   threads.spawn([&] {
-    released = release_in_batches(cx, sem, dog, released_so_far);
+    released = release_in_batches(cx, sem, dog, released_so_far, log_of(rec, n));
     releasing.store(false, std::memory_order_release);
   });
   threads.start();
@@ -438,7 +375,11 @@ outcome timed_vs_release_n(const context& cx) {
   // Drain what is left, but no more than could be right: a corrupted count
   // (say 2^31 - 1) must fail the check, not take minutes to drain.
   long long left = 0;
-  while (left <= released - total_taken && sem.try_acquire()) ++left;
+  const auto drain = [&] {
+    return record(log_of(rec, n + 1), op::try_acquire, 0, [&] { return sem.try_acquire(); });
+  };
+  while (left <= released - total_taken && drain()) ++left;
+  check_history(cx, rec, 0, failures);
   const auto s = sem.debug_snapshot();
   if (total_taken + left != released) {
     failures.add(format("permits not conserved: taken %lld + left %lld != released %lld",
@@ -465,6 +406,7 @@ outcome tiny_timeouts(const context& cx) {
   longest_wait longest;
   std::vector<longest_wait> per_kind(static_cast<std::size_t>(tiny_kinds));
   std::vector<long long> calls(static_cast<std::size_t>(n), 0);  // [i] by thread i
+  auto rec = recorder_for(cx, n);
   watchdog dog(label(cx, n), n, tiny_call_limit, cx.deadline, [&] {
     const auto s = sem.debug_snapshot();
     return format("semaphore count=%u waiters=%u", s.count, s.waiters);
@@ -479,8 +421,9 @@ outcome tiny_timeouts(const context& cx) {
       for (; k < per_thread && !dog.stop_requested(); ++k) {
         const int kind = static_cast<int>((k + i) % tiny_kinds);
         nanos this_call{0};
-        const bool got = timed_call(dog.slot(i), tiny_names[kind], this_call,
-                                    [&] { return tiny_call(sem, kind); });
+        const bool got = timed_call(dog.slot(i), tiny_names[kind], this_call, [&] {
+          return record(log_of(rec, i), op::acquire_for, 0, [&] { return tiny_call(sem, kind); });
+        });
         kind_longest[kind] = std::max(kind_longest[kind], this_call);
         mine = std::max(mine, this_call);
         if (got) {
@@ -496,6 +439,7 @@ outcome tiny_timeouts(const context& cx) {
   }
   threads.start();
   threads.join();
+  check_history(cx, rec, 0, failures);
 
   long long total = 0;
   for (long long c : calls) total += c;
@@ -526,55 +470,10 @@ outcome tiny_timeouts(const context& cx) {
   return out;
 }
 
-template <class P>
-outcome permits(const context& cx) {
-  const int n = cx.threads;
-  std::vector<int> ks{1};
-  for (int k : {n / 2, n - 1}) {
-    if (k > ks.back()) ks.push_back(k);
-  }
-  outcome out;
-  out.threads = n;
-  failure_log failures;
-  longest_wait longest;
-  const auto start = steady::now();
-  const double phases = static_cast<double>(ks.size());
-  for (std::size_t i = 0; i < ks.size(); ++i) {
-    const auto deadline = split(start, cx.deadline, static_cast<double>(i + 1) / phases);
-    const long long ops = std::max<long long>(1, cx.ops / static_cast<long long>(ks.size()));
-    if (ks[i] == 1) {
-      permits_phase<P, binary<P>>(cx, 1, ops, deadline, out, failures, longest);
-    } else {
-      permits_phase<P, counting<P>>(cx, ks[i], ops, deadline, out, failures, longest);
-    }
-  }
-  out.longest = longest.get();
-  if (failures.any()) out.failure = failures.summary();
-  return out;
-}
-
-template <class P>
-outcome permits_with(const context& cx, int k) {
-  outcome out;
-  out.threads = cx.threads;
-  failure_log failures;
-  longest_wait longest;
-  if (k == 1) {
-    permits_phase<P, binary<P>>(cx, 1, cx.ops, cx.deadline, out, failures, longest);
-  } else {
-    permits_phase<P, counting<P>>(cx, k, cx.ops, cx.deadline, out, failures, longest);
-  }
-  out.longest = longest.get();
-  if (failures.any()) out.failure = failures.summary();
-  return out;
-}
-
 #define VSEM_STRESS_INSTANTIATE(P)                        \
   template outcome barrier_rounds<P>(const context&);     \
   template outcome timed_vs_release_n<P>(const context&); \
-  template outcome tiny_timeouts<P>(const context&);      \
-  template outcome permits<P>(const context&);            \
-  template outcome permits_with<P>(const context&, int);
+  template outcome tiny_timeouts<P>(const context&);
 VSEM_STRESS_INSTANTIATE(vsem::os_platform)
 VSEM_STRESS_INSTANTIATE(vsem::fault::platform)
 #undef VSEM_STRESS_INSTANTIATE

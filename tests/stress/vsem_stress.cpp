@@ -2,7 +2,8 @@
 // vsem::counting_semaphore and vsem::channel.
 //
 //   vsem-stress [--scenario NAME|all] [--threads N] [--ops N] [--duration SECONDS]
-//               [--platform os|fault] [--mode ci|soak] [--seed S] [--list] [--help]
+//               [--platform os|fault] [--mode ci|soak] [--seed S]
+//               [--check-linearizability] [--list] [--help]
 //
 // Each scenario has the shape of a semaphore bug that shipped somewhere (lost
 // wakeups in barrier-driven rounds, timeouts that swallow a permit, a release
@@ -23,6 +24,19 @@
 // acquire, push, pop and their timed forms), measured with steady_clock, and
 // `--platform fault` adds the faults injected during the scenario. A final
 // line counts the scenarios that passed and failed.
+//
+// --check-linearizability: every scenario but destroy_after_acquire (whose
+// semaphores live for one acquire and one release each) records the history
+// of each channel and semaphore it runs (tests/lin/recorder.hpp) and checks it
+// against its specification (tests/lin/checker.hpp) when that object's run
+// ends. A history with a violation prints a report (the rule, the calls
+// involved with their stamps and threads) and fails its scenario. Each
+// scenario's line is followed by
+//
+//   lin NAME  histories=H calls=N check_seconds=S check_calls/s=R violations=V
+//
+// and a final line sums them up. Recording costs two fetch_adds on a shared
+// counter per call, so scenarios do fewer operations in their time cap.
 //
 // Modes. `--mode ci` (the default) runs each scenario once: it stops after its
 // --ops operations (default: per scenario, scaled by VSEM_STRESS_SCALE and,
@@ -60,6 +74,7 @@
 #include <vsem/fault/platform.hpp>
 #include <vsem/platform.hpp>
 
+#include "lin/session.hpp"
 #include "stress/channel_scenarios.hpp"
 #include "stress/harness.hpp"
 #include "stress/semaphore_scenarios.hpp"
@@ -111,6 +126,7 @@ struct scenario {
   const char* name;
   const char* summary;
   long long default_ops;  // in ci mode, before scaling
+  bool recorded;          // records its histories with --check-linearizability
   scenario_fn os;
   scenario_fn fault;
 };
@@ -121,27 +137,27 @@ const scenario scenarios[] = {
     {"barrier_rounds",
      "N acquirers block in each std::barrier round; one releaser adds N permits (N x release(1) "
      "or release(N)); every round must finish (libc++ lost-wakeup shape)",
-     120'000, VSEM_STRESS_SCENARIO(barrier_rounds)},
+     120'000, true, VSEM_STRESS_SCENARIO(barrier_rounds)},
     {"timed_vs_release_n",
      "N threads in try_acquire_for/until with random short timeouts race release(n) with random "
      "n; taken + left == released, no waiter left",
-     200'000, VSEM_STRESS_SCENARIO(timed_vs_release_n)},
+     200'000, true, VSEM_STRESS_SCENARIO(timed_vs_release_n)},
     {"tiny_timeouts",
      "try_acquire_for(1ns/1us), try_acquire_until(now/past) and hostile deadlines on a semaphore "
      "at 0 from N threads; every call returns false within 1 s",
-     500'000, VSEM_STRESS_SCENARIO(tiny_timeouts)},
+     500'000, true, VSEM_STRESS_SCENARIO(tiny_timeouts)},
     {"destroy_after_acquire",
      "an acquirer destroys its semaphore (heap, binary, stack frame) as soon as acquire() returns "
      "while the releaser may still be in release() (glibc bug 12674 shape)",
-     200'000, VSEM_STRESS_SCENARIO(destroy_after_acquire)},
+     200'000, false, VSEM_STRESS_SCENARIO(destroy_after_acquire)},
     {"permits",
      "N threads share a k-permit semaphore (k = 1, N/2, N-1): never more than k holders, k "
      "permits left at the end",
-     2'000'000, VSEM_STRESS_SCENARIO(permits)},
+     2'000'000, true, VSEM_STRESS_SCENARIO(permits)},
     {"channel_exactly_once",
      "N/2 producers, N/2 consumers through vsem::channel<uint64_t> of capacity 1, 64, 1024: "
      "every item exactly once, per-producer order, close() under load",
-     600'000, VSEM_STRESS_SCENARIO(channel_exactly_once)},
+     600'000, true, VSEM_STRESS_SCENARIO(channel_exactly_once)},
 };
 
 #undef VSEM_STRESS_SCENARIO
@@ -154,6 +170,7 @@ struct options {
   std::string platform = "os";
   bool soak = false;
   std::uint64_t seed = 1;
+  bool check_linearizability = false;
   bool list = false;
   bool help = false;
 };
@@ -162,7 +179,8 @@ void usage(std::FILE* to) {
   std::fprintf(
       to,
       "usage: vsem-stress [--scenario NAME|all] [--threads N] [--ops N] [--duration SECONDS]\n"
-      "                   [--platform os|fault] [--mode ci|soak] [--seed S] [--list] [--help]\n"
+      "                   [--platform os|fault] [--mode ci|soak] [--seed S]\n"
+      "                   [--check-linearizability] [--list] [--help]\n"
       "\n"
       "Stress scenarios for vsem::counting_semaphore and vsem::channel.\n"
       "  --scenario NAME  one scenario (see --list), or all (default)\n"
@@ -176,6 +194,9 @@ void usage(std::FILE* to) {
       "  --mode M         ci: each scenario once (default); soak: repeatedly for --duration,\n"
       "                   with progress every 5 s\n"
       "  --seed S         seed of the harness's random choices (default 1)\n"
+      "  --check-linearizability\n"
+      "                   record each channel's and semaphore's history and check it\n"
+      "                   (a violation prints a report and fails the scenario)\n"
       "  --list           list the scenarios and exit\n"
       "  --help           this text\n"
       "Exit status: 0 passed, 1 a scenario failed, 2 bad usage, 3 watchdog (a blocked call).\n");
@@ -241,6 +262,8 @@ bool parse(int argc, char** argv, options& o) {
       o.help = true;
     } else if (name == "--list") {
       o.list = true;
+    } else if (name == "--check-linearizability") {
+      o.check_linearizability = true;
     } else if (name == "--scenario") {
       const char* v = need_value();
       if (v == nullptr) return bad("needs a scenario name or all");
@@ -328,8 +351,9 @@ long long ops_for(const scenario& s, const options& o) {
   return std::max<long long>(1, static_cast<long long>(v));
 }
 
-// Runs `s` once (ci) or for --duration (soak) and prints its line. True on PASS.
-bool run_scenario(const scenario& s, const options& o) {
+// Runs `s` once (ci) or for --duration (soak) and prints its line. True on
+// PASS. `lin`: record and check the histories (null: do not).
+bool run_scenario(const scenario& s, const options& o, vsem_lin::session* lin) {
   const bool fault = o.platform == "fault";
   const scenario_fn fn = fault ? s.fault : s.os;
   const long long ops = ops_for(s, o);
@@ -344,7 +368,8 @@ bool run_scenario(const scenario& s, const options& o) {
         o.threads,
         ops,
         start + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(cap)),
-        o.seed};
+        o.seed,
+        lin};
     total = fn(cx);
   } else {
     const double duration = o.duration > 0 ? o.duration : soak_default_seconds;
@@ -360,7 +385,8 @@ bool run_scenario(const scenario& s, const options& o) {
                        o.threads,
                        ops,
                        std::min(end, std::max(next_progress, now + 100ms)),
-                       o.seed + static_cast<std::uint64_t>(runs)};
+                       o.seed + static_cast<std::uint64_t>(runs),
+                       lin};
       outcome r = fn(cx);
       ++runs;
       total.threads = r.threads;
@@ -396,6 +422,24 @@ bool run_scenario(const scenario& s, const options& o) {
     print_result(s, o, total, nullptr);
   }
   return total.failure.empty();
+}
+
+// The linearizability line of scenario `s`: the checks between `before` and `now`.
+void print_lin(const scenario& s, const vsem_lin::session::totals& before,
+               const vsem_lin::session::totals& now) {
+  if (!s.recorded) {
+    std::printf("lin %-21s not recorded (each semaphore lives for one acquire and one release)\n",
+                s.name);
+  } else {
+    const double secs = now.seconds - before.seconds;
+    const std::size_t calls = now.ops - before.ops;
+    std::printf(
+        "lin %-21s histories=%zu calls=%zu check_seconds=%.2f check_calls/s=%.0f "
+        "violations=%zu\n",
+        s.name, now.histories - before.histories, calls, secs,
+        secs > 0 ? static_cast<double>(calls) / secs : 0.0, now.violations - before.violations);
+  }
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -434,10 +478,21 @@ int main(int argc, char** argv) {
   const auto start = steady::now();
   int ran = 0;
   int failed = 0;
+  vsem_lin::session lin(stdout);
   for (const auto& s : scenarios) {
     if (o.scenario != "all" && o.scenario != s.name) continue;
     ++ran;
-    if (!run_scenario(s, o)) ++failed;
+    const auto before = lin.total();
+    const bool recording = o.check_linearizability && s.recorded;
+    if (!run_scenario(s, o, recording ? &lin : nullptr)) ++failed;
+    if (o.check_linearizability) print_lin(s, before, lin.total());
+  }
+  if (o.check_linearizability) {
+    const auto t = lin.total();
+    std::printf(
+        "vsem-stress: linearizability: %zu histories, %zu calls checked in %.2f s (%.0f calls/s), "
+        "%zu with a violation\n",
+        t.histories, t.ops, t.seconds, t.ops_per_second(), t.violations);
   }
   std::printf("vsem-stress: %d scenario(s), %d passed, %d failed, %.1f s\n", ran, ran - failed,
               failed, seconds_of(steady::now() - start));

@@ -89,73 +89,82 @@ std::optional<std::string_view> field(std::string_view s, std::string_view key,
 constexpr std::string_view rmw_ops[] = {"exchange",  "fetch_add", "fetch_sub",
                                         "fetch_and", "fetch_or",  "fetch_xor"};
 
-// Classifies "<0x...> body"; returns false when the body is not a known form
-// (the caller then keeps it as a message on that object).
-bool classify_object_event(event& e, std::string_view body) {
-  if (body.starts_with("atomic load, value=")) {
-    const std::size_t ord = body.rfind(", order=");
-    if (ord == std::string_view::npos || ord < 19) return false;
-    std::string_view v = body.substr(19, ord - 19);
-    constexpr std::string_view nc = " [NOT CURRENT]";
-    if (v.size() >= nc.size() && v.substr(v.size() - nc.size()) == nc) {
-      e.stale = true;
-      v.remove_suffix(nc.size());
-    }
-    e.kind = event_kind::atomic_load;
-    e.op = "atomic load";
-    e.value = std::string(v);
-    e.order = std::string(body.substr(ord + 8));
-    return true;
+// "atomic load, value=V[ [NOT CURRENT]], order=O"; false when malformed.
+bool classify_atomic_load(event& e, std::string_view body) {
+  const std::size_t ord = body.rfind(", order=");
+  if (ord == std::string_view::npos || ord < 19) return false;
+  std::string_view v = body.substr(19, ord - 19);
+  constexpr std::string_view nc = " [NOT CURRENT]";
+  if (v.size() >= nc.size() && v.substr(v.size() - nc.size()) == nc) {
+    e.stale = true;
+    v.remove_suffix(nc.size());
   }
-  if (body.starts_with("atomic store, value=")) {
-    const auto v = field(body, "atomic store, value=", ", (prev value=");
-    const auto p = field(body, ", (prev value=", "), order=");
-    const std::size_t ord = body.rfind("), order=");
-    if (!v || !p || ord == std::string_view::npos) return false;
-    e.kind = event_kind::atomic_store;
-    e.op = "atomic store";
-    e.value = std::string(*v);
-    e.prev = std::string(*p);
-    e.order = std::string(body.substr(ord + 9));
-    return true;
+  e.kind = event_kind::atomic_load;
+  e.op = "atomic load";
+  e.value = std::string(v);
+  e.order = std::string(body.substr(ord + 8));
+  return true;
+}
+
+// "atomic store, value=V, (prev value=P), order=O"; false when malformed.
+bool classify_atomic_store(event& e, std::string_view body) {
+  const auto v = field(body, "atomic store, value=", ", (prev value=");
+  const auto p = field(body, ", (prev value=", "), order=");
+  const std::size_t ord = body.rfind("), order=");
+  if (!v || !p || ord == std::string_view::npos) return false;
+  e.kind = event_kind::atomic_store;
+  e.op = "atomic store";
+  e.value = std::string(*v);
+  e.prev = std::string(*p);
+  e.order = std::string(body.substr(ord + 9));
+  return true;
+}
+
+// What follows "CAS ": "succ|fail orig=A, cmp=B, xchg=C, order=O"; false when
+// malformed.
+bool classify_cas(event& e, std::string_view r) {
+  bool ok = false;
+  if (r.starts_with("succ ")) {
+    ok = true;
+  } else if (!r.starts_with("fail ")) {
+    return false;
   }
-  if (body.starts_with("CAS ")) {
-    std::string_view r = body.substr(4);
-    bool ok = false;
-    if (r.starts_with("succ ")) {
-      ok = true;
-    } else if (!r.starts_with("fail ")) {
-      return false;
-    }
-    const auto orig = field(r, "orig=", ", cmp=");
-    const auto cmp = field(r, ", cmp=", ", xchg=");
-    const auto xchg = field(r, ", xchg=", ", order=");
-    const std::size_t ord = r.rfind(", order=");
-    if (!orig || !cmp || !xchg || ord == std::string_view::npos) return false;
-    e.kind = event_kind::cas;
-    e.op = "CAS";
-    e.failed = !ok;
-    e.prev = std::string(*orig);
-    e.arg = std::string(*cmp);
-    e.value = std::string(ok ? *xchg : *orig);
-    e.order = std::string(r.substr(ord + 8));
-    return true;
-  }
-  for (const std::string_view op : rmw_ops) {
-    if (!body.starts_with(op) || !body.substr(op.size()).starts_with(" , prev=")) continue;
-    const auto p = field(body, " , prev=", ", arg=");
-    const auto a = field(body, ", arg=", ", new=");
-    const auto n = field(body, ", new=", ", order=");
-    const std::size_t ord = body.rfind(", order=");
-    if (!p || !a || !n || ord == std::string_view::npos) return false;
-    e.kind = event_kind::rmw;
-    e.op = std::string(op);
-    e.prev = std::string(*p);
-    e.arg = std::string(*a);
-    e.value = std::string(*n);
-    e.order = std::string(body.substr(ord + 8));
-    return true;
-  }
+  const auto orig = field(r, "orig=", ", cmp=");
+  const auto cmp = field(r, ", cmp=", ", xchg=");
+  const auto xchg = field(r, ", xchg=", ", order=");
+  const std::size_t ord = r.rfind(", order=");
+  if (!orig || !cmp || !xchg || ord == std::string_view::npos) return false;
+  e.kind = event_kind::cas;
+  e.op = "CAS";
+  e.failed = !ok;
+  e.prev = std::string(*orig);
+  e.arg = std::string(*cmp);
+  e.value = std::string(ok ? *xchg : *orig);
+  e.order = std::string(r.substr(ord + 8));
+  return true;
+}
+
+// "<op> , prev=P, arg=A, new=N, order=O" for the read-modify-write `op` that
+// body starts with; false when malformed.
+bool classify_rmw(event& e, std::string_view body, std::string_view op) {
+  const auto p = field(body, " , prev=", ", arg=");
+  const auto a = field(body, ", arg=", ", new=");
+  const auto n = field(body, ", new=", ", order=");
+  const std::size_t ord = body.rfind(", order=");
+  if (!p || !a || !n || ord == std::string_view::npos) return false;
+  e.kind = event_kind::rmw;
+  e.op = std::string(op);
+  e.prev = std::string(*p);
+  e.arg = std::string(*a);
+  e.value = std::string(*n);
+  e.order = std::string(body.substr(ord + 8));
+  return true;
+}
+
+// The object events that are not atomic accesses: plain loads and stores, an
+// access to freed memory, and the mutex, condition variable, event, semaphore
+// and futex events (kept whole as the op); false for any other body.
+bool classify_plain_object_event(event& e, std::string_view body) {
   if (body.starts_with("load, value=")) {
     e.kind = event_kind::load;
     e.op = "load";
@@ -195,11 +204,22 @@ bool classify_object_event(event& e, std::string_view body) {
   return false;
 }
 
-}  // namespace
+// Classifies "<0x...> body"; returns false when the body is not a known form
+// (the caller then keeps it as a message on that object).
+bool classify_object_event(event& e, std::string_view body) {
+  if (body.starts_with("atomic load, value=")) return classify_atomic_load(e, body);
+  if (body.starts_with("atomic store, value=")) return classify_atomic_store(e, body);
+  if (body.starts_with("CAS ")) return classify_cas(e, body.substr(4));
+  for (const std::string_view op : rmw_ops) {
+    if (!body.starts_with(op) || !body.substr(op.size()).starts_with(" , prev=")) continue;
+    return classify_rmw(e, body, op);
+  }
+  return classify_plain_object_event(e, body);
+}
 
-void classify(event& e, std::string_view text) {
-  e.kind = event_kind::message;
-  e.op = std::string(text);
+// "<0x...> body": an event on the object at that address (a message on it
+// when the body is no known form). False when text has no such address.
+bool classify_addressed(event& e, std::string_view text) {
   if (text.size() > 3 && text[0] == '<') {
     const std::size_t gt = text.find('>');
     if (gt != std::string_view::npos && gt + 1 < text.size() && text[gt + 1] == ' ') {
@@ -209,15 +229,21 @@ void classify(event& e, std::string_view text) {
           e.kind = event_kind::message;
           e.op = std::string(text.substr(gt + 2));
         }
-        return;
+        return true;
       }
     }
   }
+  return false;
+}
+
+// Blocking, unblocking and yield events. False when text is none of their
+// forms; true when it starts like one (classified only when well-formed).
+bool classify_thread_event(event& e, std::string_view text) {
   if (text == "blocking current thread" || text == "blocking current thread [timed]") {
     e.kind = event_kind::block;
     e.op = "blocking current thread";
     e.timed = text.size() > 23;
-    return;
+    return true;
   }
   if (text.starts_with("unblocking thread ")) {
     unsigned t = 0;
@@ -226,14 +252,21 @@ void classify(event& e, std::string_view text) {
       e.op = "unblocking thread";
       e.target_thread = t;
     }
-    return;
+    return true;
   }
   if (text.starts_with("yield(") && text.back() == ')') {
     e.kind = event_kind::yield;
     e.op = "yield";
     e.value = std::string(text.substr(6, text.size() - 7));
-    return;
+    return true;
   }
+  return false;
+}
+
+// "memory allocation: addr=A, size=N" and "memory deallocation: addr=A". False
+// when text is neither; true when it starts like one (classified only when
+// well-formed).
+bool classify_memory_event(event& e, std::string_view text) {
   if (text.starts_with("memory allocation: addr=")) {
     const auto a = field(text, "addr=", ", size=");
     const auto s = field(text, ", size=");
@@ -244,7 +277,7 @@ void classify(event& e, std::string_view text) {
       e.object = parse_hex(*a);
       e.size = size;
     }
-    return;
+    return true;
   }
   if (text.starts_with("memory deallocation: addr=")) {
     if (const auto a = parse_hex(text.substr(26))) {
@@ -252,13 +285,20 @@ void classify(event& e, std::string_view text) {
       e.op = "memory deallocation";
       e.object = *a;
     }
-    return;
+    return true;
   }
+  return false;
+}
+
+// "system-wide fence", "<order> fence" and "compiler <order> fence". False
+// when text does not end in " fence"; true when it does (classified only when
+// well-formed).
+bool classify_fence(event& e, std::string_view text) {
   if (text == "system-wide fence") {
     e.kind = event_kind::fence;
     e.op = "system-wide fence";
     e.order = "seq_cst";
-    return;
+    return true;
   }
   if (text.ends_with(" fence")) {
     // "<order> fence" or "compiler <order> fence"
@@ -270,8 +310,14 @@ void classify(event& e, std::string_view text) {
       e.op = compiler ? "compiler fence" : "fence";
       e.order = std::string(order);
     }
-    return;
+    return true;
   }
+  return false;
+}
+
+// The futex calls, Relacy's internal "[...]" events and the result lines; the
+// kind only (the op stays the text). Anything else is left a message.
+void classify_other(event& e, std::string_view text) {
   if (text.starts_with("futex_wait")) {
     e.kind = event_kind::futex_wait;
     return;
@@ -284,10 +330,21 @@ void classify(event& e, std::string_view text) {
     e.kind = event_kind::internal;
     return;
   }
-  if (match_known_result(text)) {
-    e.kind = event_kind::result;
-    return;
-  }
+  if (match_known_result(text)) e.kind = event_kind::result;
+}
+
+}  // namespace
+
+void classify(event& e, std::string_view text) {
+  e.kind = event_kind::message;
+  e.op = std::string(text);
+  // Each helper returns true when the text has its form: the forms are tried
+  // in this order, and the first that fits decides.
+  if (classify_addressed(e, text)) return;
+  if (classify_thread_event(e, text)) return;
+  if (classify_memory_event(e, text)) return;
+  if (classify_fence(e, text)) return;
+  classify_other(e, text);
 }
 
 }  // namespace vsem::trace::detail

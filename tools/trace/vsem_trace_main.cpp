@@ -87,111 +87,153 @@ std::optional<unsigned> parse_width(std::string_view s) {
   return v;
 }
 
-}  // namespace
+enum class mode { text, json, html };
 
-int main(int argc, char** argv) {
-  enum class mode { text, json, html } m = mode::text;
+// What the command line asks for.
+struct command_line {
+  mode m = mode::text;
   bool all = false;
   std::optional<unsigned> width;
   std::string file;
   std::string output;
-  vsem::trace::parse_options options;
-  options.read_sources = true;
+  vsem::trace::parse_options options{.read_sources = true, .source_dir = {}};
   bool sources_given = false;
+};
+
+// Reads the options into c. Returns the exit status to stop with (after
+// --help, or a bad option), or nothing to go on.
+std::optional<int> read_options(int argc, char** argv, command_line& c) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "-h" || a == "--help") {
       std::fputs(usage, stdout);
       return 0;
     } else if (a == "--all") {
-      all = true;
+      c.all = true;
     } else if (a == "--json") {
-      m = mode::json;
+      c.m = mode::json;
     } else if (a == "--html") {
-      m = mode::html;
+      c.m = mode::html;
     } else if (a == "-o" || a == "--output") {
       if (i + 1 >= argc) return bad_usage(std::string(a) + " needs a file name");
-      output = argv[++i];
+      c.output = argv[++i];
     } else if (a == "--sources" || a == "--no-sources") {
-      if (sources_given) return bad_usage("--sources or --no-sources given twice");
-      sources_given = true;
+      if (c.sources_given) return bad_usage("--sources or --no-sources given twice");
+      c.sources_given = true;
       if (a == "--no-sources") {
-        options.read_sources = false;
+        c.options.read_sources = false;
         continue;
       }
       if (i + 1 >= argc || argv[i + 1][0] == '\0') return bad_usage("--sources needs a directory");
-      options.source_dir = argv[++i];
+      c.options.source_dir = argv[++i];
     } else if (a == "--width") {
       if (i + 1 >= argc) return bad_usage("--width needs a number");
-      width = parse_width(argv[++i]);
-      if (!width || *width < vsem::trace::min_text_width || *width > vsem::trace::max_text_width) {
+      c.width = parse_width(argv[++i]);
+      if (!c.width || *c.width < vsem::trace::min_text_width ||
+          *c.width > vsem::trace::max_text_width) {
         return bad_usage("--width must be a number in 80..250");
       }
     } else if (a.size() > 1 && a[0] == '-') {  // "-" alone is standard input
       return bad_usage("unknown option " + std::string(a));
-    } else if (file.empty()) {
-      file = a;
+    } else if (c.file.empty()) {
+      c.file = a;
     } else {
       return bad_usage("more than one input file");
     }
   }
-  if (file.empty()) return bad_usage("no trace file given");
-  if (m == mode::html && output.empty()) return bad_usage("--html needs -o OUT.html");
-  if (m == mode::text && !output.empty()) return bad_usage("-o is for --json and --html");
+  return std::nullopt;
+}
 
-  const bool from_stdin = file == "-";
-  const std::string name = from_stdin ? "<stdin>" : file;
-  vsem::trace::trace t;
+// The whole command line: the options, then the checks that need all of them.
+// Returns the exit status to stop with, or nothing to go on.
+std::optional<int> parse_command_line(int argc, char** argv, command_line& c) {
+  if (const auto stop = read_options(argc, argv, c)) return stop;
+  if (c.file.empty()) return bad_usage("no trace file given");
+  if (c.m == mode::html && c.output.empty()) return bad_usage("--html needs -o OUT.html");
+  if (c.m == mode::text && !c.output.empty()) return bad_usage("-o is for --json and --html");
+  return std::nullopt;
+}
+
+// Parses the trace file (or standard input) into t. Returns the exit status
+// to stop with (a passing run, or a malformed trace), or nothing to go on.
+std::optional<int> read_trace(const command_line& c, const std::string& name,
+                              vsem::trace::trace& t) {
   try {
-    t = from_stdin ? vsem::trace::parse_stream(std::cin, name, options)
-                   : vsem::trace::parse_file(file, options);
+    t = c.file == "-" ? vsem::trace::parse_stream(std::cin, name, c.options)
+                      : vsem::trace::parse_file(c.file, c.options);
   } catch (const vsem::trace::passing_run& e) {
-    std::FILE* to = m == mode::json && output.empty() ? stderr : stdout;
+    std::FILE* to = c.m == mode::json && c.output.empty() ? stderr : stdout;
     std::fprintf(to, "%s: %s\n", name.c_str(), e.what());
     return std::fflush(to) == 0 ? 0 : 1;
   } catch (const vsem::trace::parse_error& e) {
     std::fprintf(stderr, "vsem-trace: %s: %s\n", name.c_str(), e.what());
     return 2;
   }
+  return std::nullopt;
+}
 
-  switch (m) {
-    case mode::text: {
-      vsem::trace::text_options o;
-      o.show_internal = all;
-      // render_text() clamps the defaults to min_text_width..max_text_width.
-      const char* cols = std::getenv("COLUMNS");
-      const auto columns = cols != nullptr ? parse_width(cols) : std::nullopt;
-      if (width) {
-        o.width = *width;
-      } else if (columns) {
-        o.width = *columns;
-      } else if (winsize ws{}; isatty(STDOUT_FILENO) &&
-                               ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-        o.width = ws.ws_col;
-      }
-      std::fputs(vsem::trace::render_text(t, o).c_str(), stdout);
-      return std::fflush(stdout) == 0 ? 0 : 1;
-    }
-    case mode::json: {
-      const std::string j = vsem::trace::to_json(t);
-      if (output.empty()) {
-        std::fwrite(j.data(), 1, j.size(), stdout);
-        return std::fflush(stdout) == 0 ? 0 : 1;
-      }
-      if (!write_file(output, j)) {
-        std::fprintf(stderr, "vsem-trace: cannot write %s\n", output.c_str());
-        return 1;
-      }
-      return 0;
-    }
-    case mode::html: {
-      if (!write_file(output, vsem::trace::render_html(t, from_stdin ? "standard input" : file))) {
-        std::fprintf(stderr, "vsem-trace: cannot write %s\n", output.c_str());
-        return 1;
-      }
-      std::printf("%s\nwrote %s\n", t.summary.c_str(), output.c_str());
-      return 0;
-    }
+// The default output: the summary and the swimlanes on standard output, as
+// wide as --width, else $COLUMNS, else the terminal (render_text() clamps the
+// defaults to min_text_width..max_text_width).
+int write_text(const command_line& c, const vsem::trace::trace& t) {
+  vsem::trace::text_options o;
+  o.show_internal = c.all;
+  const char* cols = std::getenv("COLUMNS");
+  const auto columns = cols != nullptr ? parse_width(cols) : std::nullopt;
+  if (c.width) {
+    o.width = *c.width;
+  } else if (columns) {
+    o.width = *columns;
+  } else if (winsize ws{};
+             isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    o.width = ws.ws_col;
+  }
+  std::fputs(vsem::trace::render_text(t, o).c_str(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+// --json: the structured trace on standard output, or in -o OUT.
+int write_json(const command_line& c, const vsem::trace::trace& t) {
+  const std::string j = vsem::trace::to_json(t);
+  if (c.output.empty()) {
+    std::fwrite(j.data(), 1, j.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 1;
+  }
+  if (!write_file(c.output, j)) {
+    std::fprintf(stderr, "vsem-trace: cannot write %s\n", c.output.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+// --html: the page in -o OUT.html, then the summary and where it went.
+int write_html(const command_line& c, const vsem::trace::trace& t) {
+  const bool from_stdin = c.file == "-";
+  if (!write_file(c.output, vsem::trace::render_html(t, from_stdin ? "standard input" : c.file))) {
+    std::fprintf(stderr, "vsem-trace: cannot write %s\n", c.output.c_str());
+    return 1;
+  }
+  std::printf("%s\nwrote %s\n", t.summary.c_str(), c.output.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  command_line c;
+  if (const auto stop = parse_command_line(argc, argv, c)) return *stop;
+
+  const std::string name = c.file == "-" ? "<stdin>" : c.file;
+  vsem::trace::trace t;
+  if (const auto stop = read_trace(c, name, t)) return *stop;
+
+  switch (c.m) {
+    case mode::text:
+      return write_text(c, t);
+    case mode::json:
+      return write_json(c, t);
+    case mode::html:
+      return write_html(c, t);
   }
   return 0;
 }

@@ -75,15 +75,9 @@ static_assert(max_bound == 64 && max_iterations == 1'000'000'000'000 &&
                   max_offset == 1'000'000'000'000 && max_shards == 10'000,
               "update the ranges in usage()");
 
-}  // namespace
-
-bool parse(int argc, char** argv, cli& c) {
-  // CLI11 parses; the values are checked here, so that every bad one gets one
-  // line that names the option and what it accepts (numbers: digits only, in
-  // the range usage() states, by the same reader as schedule files).
-  CLI::App app{"vsem-verify"};
-  app.set_help_flag();  // usage() is the help
-  bool help = false, models = false, mutants = false;
+// The flags that take no value; --help, --models and --mutants into the
+// variables given (parse() applies them after parsing).
+void add_flags(CLI::App& app, cli& c, bool& help, bool& models, bool& mutants) {
   app.add_flag("-h,--help", help);
   app.add_flag("--deep", c.deep);
   app.add_flag("--models", models);
@@ -91,25 +85,37 @@ bool parse(int argc, char** argv, cli& c) {
   app.add_flag("--porcelain", c.porcelain);
   app.add_flag("--order-sensitivity", c.order_sensitivity);
   app.add_flag("--no-progress", c.quiet_progress);
-  const auto number = [&app](const char* name, std::uint64_t lo, std::uint64_t hi, auto set) {
-    app.add_option_function<std::string>(name, [=](const std::string& v) {
-      std::string error;
-      const auto n = parse_number(v, lo, hi, error);
-      if (!n) throw CLI::ValidationError(name, error);
-      set(*n);
-    });
-  };
-  number("--bound", 0, max_bound, [&c](std::uint64_t n) {
+}
+
+// An option `name` whose value is a whole number in lo..hi, read by the
+// schedule files' reader (parse_number()) and handed to set.
+template <typename Set>
+void add_number(CLI::App& app, const char* name, std::uint64_t lo, std::uint64_t hi, Set set) {
+  app.add_option_function<std::string>(name, [=](const std::string& v) {
+    std::string error;
+    const auto n = parse_number(v, lo, hi, error);
+    if (!n) throw CLI::ValidationError(name, error);
+    set(*n);
+  });
+}
+
+// The numeric options: --bound, --iterations, --offset, --time-limit.
+void add_numbers(CLI::App& app, cli& c) {
+  add_number(app, "--bound", 0, max_bound, [&c](std::uint64_t n) {
     c.how.bound = static_cast<unsigned>(n);
     c.have_bound = true;
   });
-  number("--iterations", 1, max_iterations, [&c](std::uint64_t n) {
+  add_number(app, "--iterations", 1, max_iterations, [&c](std::uint64_t n) {
     c.how.iterations = n;
     c.have_iterations = true;
   });
-  number("--offset", 0, max_offset, [&c](std::uint64_t n) { c.offset = n; });
-  number("--time-limit", 1, 1'000'000,
-         [&c](std::uint64_t n) { c.time_limit = static_cast<unsigned>(n); });
+  add_number(app, "--offset", 0, max_offset, [&c](std::uint64_t n) { c.offset = n; });
+  add_number(app, "--time-limit", 1, 1'000'000,
+             [&c](std::uint64_t n) { c.time_limit = static_cast<unsigned>(n); });
+}
+
+// --scheduler and --spurious: the search overrides that are words.
+void add_search_words(CLI::App& app, cli& c) {
   app.add_option_function<std::string>("--scheduler", [&c](const std::string& s) {
     if (s == "full") {
       c.how.kind = search_kind::full;
@@ -130,6 +136,10 @@ bool parse(int argc, char** argv, cli& c) {
     c.how.spurious_wakeups = s == "on";
     c.have_spurious = true;
   });
+}
+
+// --shard I/N: whole numbers with 0 <= I < N <= max_shards.
+void add_shard(CLI::App& app, cli& c) {
   app.add_option_function<std::string>("--shard", [&c](const std::string& s) {
     const std::size_t slash = s.find('/');
     std::string error;
@@ -145,6 +155,11 @@ bool parse(int argc, char** argv, cli& c) {
     c.shard_index = static_cast<unsigned>(*i1);
     c.shard_count = static_cast<unsigned>(*n1);
   });
+}
+
+// The options that name files and directories, --engine, --run and the
+// positional words (`list`, then the NAME-GLOBs).
+void add_files_and_selection(CLI::App& app, cli& c) {
   app.add_option_function<std::string>("--out", [&c](const std::string& s) {
     c.out_dir = s;
     c.out_given = true;
@@ -165,18 +180,41 @@ bool parse(int argc, char** argv, cli& c) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("globs", c.globs);  // `list` first, then NAME-GLOBs
+}
+
+// The one line that says what is wrong with the command line, from CLI11's
+// error.
+void report_parse_error(const CLI::ParseError& e) {
+  std::string what = e.what();
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
+    what = what.substr(0, what.find(':')) + " needs a value";
+  } else if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    // "The following argument(s) were not expected: --a --b"
+    what =
+        "unknown option '" + what.substr(what.find(": ") + 2) + "' (vsem-verify --help lists them)";
+  }
+  std::fprintf(stderr, "vsem-verify: %s\n", what.c_str());
+}
+
+}  // namespace
+
+bool parse(int argc, char** argv, cli& c) {
+  // CLI11 parses; the values are checked here, so that every bad one gets one
+  // line that names the option and what it accepts (numbers: digits only, in
+  // the range usage() states, by the same reader as schedule files). CLI11
+  // runs the options' checks in the order they are added.
+  CLI::App app{"vsem-verify"};
+  app.set_help_flag();  // usage() is the help
+  bool help = false, models = false, mutants = false;
+  add_flags(app, c, help, models, mutants);
+  add_numbers(app, c);
+  add_search_words(app, c);
+  add_shard(app, c);
+  add_files_and_selection(app, c);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    std::string what = e.what();
-    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
-      what = what.substr(0, what.find(':')) + " needs a value";
-    } else if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
-      // "The following argument(s) were not expected: --a --b"
-      what = "unknown option '" + what.substr(what.find(": ") + 2) +
-             "' (vsem-verify --help lists them)";
-    }
-    std::fprintf(stderr, "vsem-verify: %s\n", what.c_str());
+    report_parse_error(e);
     return false;
   }
   if (help) {

@@ -340,55 +340,38 @@ int genmc_mutants(const cli& c, const genmc_tools& t, const std::vector<const ru
   return missed;
 }
 
-}  // namespace
+// The selected runs that must pass.
+std::vector<const run*> model_runs(const std::vector<const run*>& selected) {
+  std::vector<const run*> models;
+  for (const run* r : selected) {
+    if (!r->must_fail()) models.push_back(r);
+  }
+  return models;
+}
 
-int genmc_main(const cli& c, const std::vector<const run*>& selected) {
-  if (!c.replay_file.empty()) {
-    std::fprintf(stderr,
-                 "vsem-verify: --engine genmc runs models, --mutants and --order-sensitivity\n");
-    return 2;
-  }
-  genmc_tools t;
-  if (!find_genmc_tools(c, t)) return 2;
-  make_dirs(c.out_dir);
-  std::printf(
-      "vsem-verify %s on GenMC (%s): RC11, every execution once, no bound; reports in "
-      "%s/\n",
-      VSEM_VERSION_STRING, t.genmc.c_str(), c.out_dir.c_str());
+// --mutants on GenMC: the catalogue against the selected model runs, its
+// summary and the reports (times from t0). Returns the exit status.
+int genmc_mutant_pass(const cli& c, const genmc_tools& t, const std::vector<const run*>& selected,
+                      clock_type::time_point t0) {
   std::vector<outcome> results;
-  const auto t0 = clock_type::now();
-  if (c.order_sensitivity) {
-    std::vector<const run*> models;
-    for (const run* r : selected) {
-      if (!r->must_fail()) models.push_back(r);
-    }
-    const int bad = genmc_order_sensitivity(c, t, models);
-    std::printf("%d passed, %d failed\n", bad == 0 ? 1 : 0, bad == 0 ? 0 : 1);
-    return bad == 0 ? 0 : 1;
-  }
-  if (c.which == cli::mutants_only) {
-    std::vector<const run*> models;
-    for (const run* r : selected) {
-      if (!r->must_fail()) models.push_back(r);
-    }
-    const int missed = genmc_mutants(c, t, models, results);
-    const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
-    int bad = 0;
-    for (const auto& o : results) bad += o.ok ? 0 : 1;
-    std::printf(
-        "\nsummary: %d mutation(s) survived on GenMC, %d designated run(s) missed, "
-        "%.1f s\n",
-        missed, bad, total);
-    std::printf("%d passed, %d failed\n", static_cast<int>(vsem::mutation::count_) - 1 - missed,
-                missed + bad);
-    if (!c.junit.empty()) write_junit(c.junit, results, total);
-    if (!c.json.empty()) write_json(c.json, results, total);
-    return missed + bad == 0 ? 0 : 1;
-  }
-  std::printf("%-44s %-13s %11s %8s  %s\n", "RUN", "SEARCH", "EXECUTIONS", "SECONDS", "RESULT");
-  std::map<std::string, const outcome*> done;
-  std::vector<std::string> keys;
-  results.reserve(selected.size());
+  const int missed = genmc_mutants(c, t, model_runs(selected), results);
+  const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
+  int bad = 0;
+  for (const auto& o : results) bad += o.ok ? 0 : 1;
+  std::printf(
+      "\nsummary: %d mutation(s) survived on GenMC, %d designated run(s) missed, "
+      "%.1f s\n",
+      missed, bad, total);
+  std::printf("%d passed, %d failed\n", static_cast<int>(vsem::mutation::count_) - 1 - missed,
+              missed + bad);
+  if (!c.junit.empty()) write_junit(c.junit, results, total);
+  if (!c.json.empty()) write_json(c.json, results, total);
+  return missed + bad == 0 ? 0 : 1;
+}
+
+// The number of names in VSEM_GENMC_SKIP that are no registered run (a line
+// for each).
+int bad_skip_names() {
   int bad_names = 0;
   for (const genmc_skip& skip : genmc_skips()) {
     if (registered_run(skip.name) == nullptr) {
@@ -396,17 +379,31 @@ int genmc_main(const cli& c, const std::vector<const run*>& selected) {
       ++bad_names;
     }
   }
+  return bad_names;
+}
+
+// The outcome of run r, which VSEM_GENMC_SKIP leaves out of this tier.
+outcome skipped_outcome(const run* r, const genmc_skip& skip) {
+  outcome o;
+  o.r = r;
+  o.how = full_search();
+  o.engine = "genmc";
+  o.ok = true;
+  o.verdict = "SKIPPED";
+  o.detail = skip.reason;
+  return o;
+}
+
+// Checks each selected run on GenMC, a line each, into results: a run left out
+// is SKIPPED, a run that is the same GenMC check as an earlier one gets its
+// outcome. results must not reallocate (the earlier outcomes are pointed to).
+void check_runs(const cli& c, const genmc_tools& t, const std::vector<const run*>& selected,
+                std::vector<outcome>& results) {
+  std::map<std::string, const outcome*> done;
   for (const run* r : selected) {
     const std::string key = genmc_key(*r, r->mutant);
     if (const genmc_skip* skip = genmc_skipped(*r, c)) {
-      outcome o;
-      o.r = r;
-      o.how = full_search();
-      o.engine = "genmc";
-      o.ok = true;
-      o.verdict = "SKIPPED";
-      o.detail = skip->reason;
-      results.push_back(o);
+      results.push_back(skipped_outcome(r, *skip));
       print_line(results.back(), r->name);
       continue;
     }
@@ -427,7 +424,11 @@ int genmc_main(const cli& c, const std::vector<const run*>& selected) {
     done[key] = &results.back();
     print_line(results.back(), r->name);
   }
-  const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+// The summary of the runs checked on GenMC and the reports; the exit status
+// (bad VSEM_GENMC_SKIP names count as failures).
+int genmc_summary(const cli& c, const std::vector<outcome>& results, int bad_names, double total) {
   int bad = 0, passed = 0, models = 0, caught = 0, mutants = 0;
   for (const auto& o : results) {
     bad += o.ok ? 0 : 1;
@@ -440,6 +441,37 @@ int genmc_main(const cli& c, const std::vector<const run*>& selected) {
   if (!c.junit.empty()) write_junit(c.junit, results, total);
   if (!c.json.empty()) write_json(c.json, results, total);
   return bad + bad_names == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int genmc_main(const cli& c, const std::vector<const run*>& selected) {
+  if (!c.replay_file.empty()) {
+    std::fprintf(stderr,
+                 "vsem-verify: --engine genmc runs models, --mutants and --order-sensitivity\n");
+    return 2;
+  }
+  genmc_tools t;
+  if (!find_genmc_tools(c, t)) return 2;
+  make_dirs(c.out_dir);
+  std::printf(
+      "vsem-verify %s on GenMC (%s): RC11, every execution once, no bound; reports in "
+      "%s/\n",
+      VSEM_VERSION_STRING, t.genmc.c_str(), c.out_dir.c_str());
+  const auto t0 = clock_type::now();
+  if (c.order_sensitivity) {
+    const int bad = genmc_order_sensitivity(c, t, model_runs(selected));
+    std::printf("%d passed, %d failed\n", bad == 0 ? 1 : 0, bad == 0 ? 0 : 1);
+    return bad == 0 ? 0 : 1;
+  }
+  if (c.which == cli::mutants_only) return genmc_mutant_pass(c, t, selected, t0);
+  std::printf("%-44s %-13s %11s %8s  %s\n", "RUN", "SEARCH", "EXECUTIONS", "SECONDS", "RESULT");
+  std::vector<outcome> results;
+  results.reserve(selected.size());  // check_runs() keeps pointers into it
+  const int bad_names = bad_skip_names();
+  check_runs(c, t, selected, results);
+  const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
+  return genmc_summary(c, results, bad_names, total);
 }
 
 }  // namespace vsem::verify

@@ -8,6 +8,71 @@
 
 namespace vsem::verify {
 
+namespace {
+
+// Mutation m against each model run until one fails: that run's outcome
+// (KILLED, its trace and schedule kept), or an empty outcome (r == nullptr)
+// when none does. A checker error is said on stderr and is no kill.
+outcome probe_models(const cli& c, const std::vector<const run*>& models, vsem::mutation m) {
+  for (const run* r : models) {
+    run probe = *r;
+    probe.mutant = m;
+    probe.name = run_name_with(*r, m);
+    probe.expected = rl::test_result_success;  // any failure kills
+    make_dirs(c.out_dir);
+    const std::string trace_path = c.out_dir + "/" + sanitize(probe.name) + ".trace.txt";
+    const search how = effective_search(*r, c);
+    const attempt a = simulate_once(probe, how, m, trace_path, true, c.offset);
+    if (a.checker_error) {
+      std::fprintf(stderr, "vsem-verify: %s: CHECKER ERROR (%s); not counted as a kill\n",
+                   probe.name.c_str(), a.checker_what.c_str());
+    }
+    if (a.result == rl::test_result_success || a.checker_error) {
+      std::remove(trace_path.c_str());
+      continue;
+    }
+    outcome o;
+    o.r = r;
+    o.how = how;
+    o.result = a.result;
+    o.iterations = a.iterations;
+    o.seconds = a.seconds;
+    o.ok = true;
+    o.verdict = "KILLED";
+    o.trace = trace_path;
+    o.detail = rl::test_result_str(a.result);
+    write_schedule(c.out_dir + "/" + sanitize(probe.name) + ".schedule", probe, how, m,
+                   a.final_state, c.offset);
+    return o;
+  }
+  return outcome{};
+}
+
+// The lines of mutation m, killed by killed.r: the killer, the failure, the
+// trace lengths (simplest / first), the fewest preemptions and the summary of
+// the simplest counterexample (found here unless execute() found it for a
+// designated run).
+void print_kill(const cli& c, vsem::mutation m, const outcome& killed, bool designated) {
+  const int first_len = history_length(killed.trace);
+  // The simplest counterexample: execute() found it for a designated run.
+  const std::string base = c.out_dir + "/" + sanitize(run_name_with(*killed.r, m));
+  const std::string min_path = base + ".simplest.trace.txt";
+  const int fewest =
+      designated ? killed.fewest : fewest_preemptions(*killed.r, killed.how, m, base, 3);
+  const int min_len = fewest >= 0 ? history_length(min_path) : first_len;
+  std::string events = std::to_string(first_len);
+  if (fewest >= 0 && min_len != first_len) events = std::to_string(min_len) + "/" + events;
+  std::string killer = killed.r->name;
+  if (killer.rfind("mutant/", 0) == 0) killer = killer.substr(killer.find('@') + 1);
+  std::printf("%-30s %-44s %-24s %7s %7s %s\n", vsem::name(m), killer.c_str(),
+              rl::test_result_str(killed.result), events.c_str(),
+              fewest >= 0 ? std::to_string(fewest).c_str() : ">3",
+              designated ? "CAUGHT at the mutated line" : "KILLED");
+  std::printf("    %s\n", structure_trace(fewest >= 0 ? min_path : killed.trace).c_str());
+}
+
+}  // namespace
+
 // `vsem-verify --mutants`: every mutation of the catalogue against the suite.
 // A mutation is killed by its designated runs (registered mutant runs, which
 // also check the failure kind and the line the trace names); one without a
@@ -32,63 +97,14 @@ int mutant_catalogue(const cli& c, const std::vector<const run*>& models,
       results.push_back(o);
       if (ok && killed.r == nullptr) killed = o;
     }
-    if (!designated) {
-      for (const run* r : models) {
-        cli scan = c;
-        run probe = *r;
-        probe.mutant = m;
-        probe.name = run_name_with(*r, m);
-        probe.expected = rl::test_result_success;  // any failure kills
-        make_dirs(c.out_dir);
-        const std::string trace_path = c.out_dir + "/" + sanitize(probe.name) + ".trace.txt";
-        const search how = effective_search(*r, c);
-        const attempt a = simulate_once(probe, how, m, trace_path, true, c.offset);
-        if (a.checker_error) {
-          std::fprintf(stderr, "vsem-verify: %s: CHECKER ERROR (%s); not counted as a kill\n",
-                       probe.name.c_str(), a.checker_what.c_str());
-        }
-        if (a.result == rl::test_result_success || a.checker_error) {
-          std::remove(trace_path.c_str());
-          continue;
-        }
-        outcome o;
-        o.r = r;
-        o.how = how;
-        o.result = a.result;
-        o.iterations = a.iterations;
-        o.seconds = a.seconds;
-        o.ok = true;
-        o.verdict = "KILLED";
-        o.trace = trace_path;
-        o.detail = rl::test_result_str(a.result);
-        write_schedule(c.out_dir + "/" + sanitize(probe.name) + ".schedule", probe, how, m,
-                       a.final_state, c.offset);
-        killed = o;
-        break;
-      }
-    }
+    if (!designated) killed = probe_models(c, models, m);
     if (killed.r == nullptr) {
       ++missed;
       std::printf("%-30s %-44s %-24s %7s %7s %s\n", vsem::name(m), "-", "-", "-", "-",
                   "UNEXPECTED SURVIVED");
       continue;
     }
-    const int first_len = history_length(killed.trace);
-    // The simplest counterexample: execute() found it for a designated run.
-    const std::string base = c.out_dir + "/" + sanitize(run_name_with(*killed.r, m));
-    const std::string min_path = base + ".simplest.trace.txt";
-    const int fewest =
-        designated ? killed.fewest : fewest_preemptions(*killed.r, killed.how, m, base, 3);
-    const int min_len = fewest >= 0 ? history_length(min_path) : first_len;
-    std::string events = std::to_string(first_len);
-    if (fewest >= 0 && min_len != first_len) events = std::to_string(min_len) + "/" + events;
-    std::string killer = killed.r->name;
-    if (killer.rfind("mutant/", 0) == 0) killer = killer.substr(killer.find('@') + 1);
-    std::printf("%-30s %-44s %-24s %7s %7s %s\n", vsem::name(m), killer.c_str(),
-                rl::test_result_str(killed.result), events.c_str(),
-                fewest >= 0 ? std::to_string(fewest).c_str() : ">3",
-                designated ? "CAUGHT at the mutated line" : "KILLED");
-    std::printf("    %s\n", structure_trace(fewest >= 0 ? min_path : killed.trace).c_str());
+    print_kill(c, m, killed, designated);
   }
   std::printf(
       "(EVENTS: trace length of the simplest counterexample / of the first one found; "

@@ -293,6 +293,77 @@ std::string structure_trace(const std::string& trace_path) {
   }
 }
 
+namespace {
+
+// A note on stderr when threads of r made timed waits in one iteration of a
+// full or context-bound search (Relacy's fair schedulers break on them).
+void note_timed_waits(const run& r, const outcome& o, const attempt& a) {
+  if (a.timed_waiters >= 2 && o.how.kind != search_kind::random) {
+    std::fprintf(stderr,
+                 "vsem-verify: note: %s: %d threads made timed waits in one iteration; a %s "
+                 "search does not bound when each times out (each multiplies the search), and "
+                 "Relacy's fair schedulers break when two of them are blocked with nothing "
+                 "else runnable (a checker error). Prefer --scheduler random for such models.\n",
+                 r.name.c_str(), a.timed_waiters,
+                 o.how.kind == search_kind::full ? "full" : "context-bound");
+  }
+}
+
+// The verdict of a mutant run r (one that must fail) on o: CAUGHT when it
+// failed as expected and, when r names a site, its trace names that site's
+// line; else MISSED, with what was wrong.
+void judge_mutant_run(const run& r, const attempt& a, bool failed, const std::string& trace_path,
+                      outcome& o) {
+  o.verdict = "MISSED";
+  if (!failed) {
+    o.detail = "not caught: the model passed";
+  } else if (a.result != r.expected) {
+    o.detail = std::string("caught as ") + rl::test_result_str(a.result) + ", expected " +
+               rl::test_result_str(r.expected);
+  } else if (r.site_file.empty()) {
+    o.ok = true;
+    o.verdict = "CAUGHT";
+    o.detail = rl::test_result_str(a.result);
+  } else {
+    const std::string trace = slurp(trace_path);
+    const std::string path = path_in_trace(trace, r.site_file);
+    const int line = path.empty() ? 0 : site_line(path, r.site_text);
+    const std::string needle = path + "(" + std::to_string(line) + ")";
+    if (path.empty()) {
+      o.detail = "trace names no line of " + r.site_file;
+    } else if (line == 0) {
+      o.detail = "no line of " + path + " contains '" + r.site_text + "'";
+    } else if (trace.find(needle) == std::string::npos) {
+      o.detail = "trace does not name " + shown_path(path) + "(" + std::to_string(line) + ")";
+    } else {
+      o.ok = true;
+      o.verdict = "CAUGHT";
+      o.detail = std::string(rl::test_result_str(a.result)) + " at " + shown_path(path) + "(" +
+                 std::to_string(line) + ")";
+    }
+  }
+}
+
+// Keeps what a failing run leaves: its structured trace and summary, its
+// schedule, and the simplest counterexample (the fewest preemptions, up to 3,
+// that show it).
+void keep_counterexample(const run& r, const cli& c, const attempt& a,
+                         const std::string& trace_path, outcome& o) {
+  o.trace = trace_path;
+  o.summary = structure_trace(trace_path);
+  const std::string base = c.out_dir + "/" + sanitize(r.name);
+  write_schedule(base + ".schedule", r, o.how, r.mutant, a.final_state, c.offset);
+  // The simplest counterexample: the fewest preemptions (up to 3) that show it.
+  o.fewest = fewest_preemptions(r, o.how, r.mutant, base, 3, c.time_limit);
+  if (o.fewest >= 0) {
+    o.simplest_trace = base + ".simplest.trace.txt";
+    o.simplest_schedule = base + ".simplest.schedule";
+    structure_trace(o.simplest_trace);
+  }
+}
+
+}  // namespace
+
 outcome execute(const run& r, const cli& c) {
   outcome o;
   o.r = &r;
@@ -323,15 +394,7 @@ outcome execute(const run& r, const cli& c) {
     o.trace = trace_path;
     return o;
   }
-  if (a.timed_waiters >= 2 && o.how.kind != search_kind::random) {
-    std::fprintf(stderr,
-                 "vsem-verify: note: %s: %d threads made timed waits in one iteration; a %s "
-                 "search does not bound when each times out (each multiplies the search), and "
-                 "Relacy's fair schedulers break when two of them are blocked with nothing "
-                 "else runnable (a checker error). Prefer --scheduler random for such models.\n",
-                 r.name.c_str(), a.timed_waiters,
-                 o.how.kind == search_kind::full ? "full" : "context-bound");
-  }
+  note_timed_waits(r, o, a);
 
   if (failed) name_trace(trace_path, r.name);
   if (!r.must_fail()) {
@@ -339,47 +402,10 @@ outcome execute(const run& r, const cli& c) {
     o.verdict = o.ok ? "PASS" : "FAIL";
     if (failed) o.detail = rl::test_result_str(a.result);
   } else {
-    o.verdict = "MISSED";
-    if (!failed) {
-      o.detail = "not caught: the model passed";
-    } else if (a.result != r.expected) {
-      o.detail = std::string("caught as ") + rl::test_result_str(a.result) + ", expected " +
-                 rl::test_result_str(r.expected);
-    } else if (r.site_file.empty()) {
-      o.ok = true;
-      o.verdict = "CAUGHT";
-      o.detail = rl::test_result_str(a.result);
-    } else {
-      const std::string trace = slurp(trace_path);
-      const std::string path = path_in_trace(trace, r.site_file);
-      const int line = path.empty() ? 0 : site_line(path, r.site_text);
-      const std::string needle = path + "(" + std::to_string(line) + ")";
-      if (path.empty()) {
-        o.detail = "trace names no line of " + r.site_file;
-      } else if (line == 0) {
-        o.detail = "no line of " + path + " contains '" + r.site_text + "'";
-      } else if (trace.find(needle) == std::string::npos) {
-        o.detail = "trace does not name " + shown_path(path) + "(" + std::to_string(line) + ")";
-      } else {
-        o.ok = true;
-        o.verdict = "CAUGHT";
-        o.detail = std::string(rl::test_result_str(a.result)) + " at " + shown_path(path) + "(" +
-                   std::to_string(line) + ")";
-      }
-    }
+    judge_mutant_run(r, a, failed, trace_path, o);
   }
   if (failed) {
-    o.trace = trace_path;
-    o.summary = structure_trace(trace_path);
-    const std::string base = c.out_dir + "/" + sanitize(r.name);
-    write_schedule(base + ".schedule", r, o.how, r.mutant, a.final_state, c.offset);
-    // The simplest counterexample: the fewest preemptions (up to 3) that show it.
-    o.fewest = fewest_preemptions(r, o.how, r.mutant, base, 3, c.time_limit);
-    if (o.fewest >= 0) {
-      o.simplest_trace = base + ".simplest.trace.txt";
-      o.simplest_schedule = base + ".simplest.schedule";
-      structure_trace(o.simplest_trace);
-    }
+    keep_counterexample(r, c, a, trace_path, o);
   } else {
     std::remove(trace_path.c_str());
   }

@@ -294,88 +294,107 @@ class reader {
     return state();
   }
 
+  // An error in the state line: "state: m".
+  bool bad_state(const std::string& m) { return error(s_.state_line, "state: " + m); }
+
   bool state() {
     const line_of& l = slot("state");
     const auto& w = l.words;
     s_.state_line = l.number;
-    const auto bad = [&](const std::string& m) { return error(l.number, "state: " + m); };
     std::string e;
     const auto iteration = parse_number(w[0], 0, std::numeric_limits<std::uint64_t>::max() - 1, e);
-    if (!iteration) return bad("the iteration: " + e);
+    if (!iteration) return bad_state("the iteration: " + e);
     s_.iteration = *iteration;
+    if (s_.kind == schedule_search::random) return random_state(w);
+    return tree_state(w);
+  }
 
-    if (s_.kind == schedule_search::random) {
-      // random_scheduler.hpp saves no decisions: the iteration seeds every choice.
-      if (w.size() != 1) {
-        return bad("a random-search state is one number, the failing iteration; found " +
-                   std::to_string(w.size()) + " numbers");
-      }
-      const std::uint64_t last = s_.offset + s_.iterations - 1;
-      if (s_.iteration < s_.offset || s_.iteration > last) {
-        return bad("iteration " + std::to_string(s_.iteration) +
-                   " is outside the random search of this schedule (iterations " +
-                   std::to_string(s_.offset) + " to " + std::to_string(last) + ")");
-      }
-      s_.state = std::to_string(s_.iteration);
-      return true;
+  // A random search's state: the failing iteration alone, inside the search.
+  bool random_state(const std::vector<std::string_view>& w) {
+    // random_scheduler.hpp saves no decisions: the iteration seeds every choice.
+    if (w.size() != 1) {
+      return bad_state("a random-search state is one number, the failing iteration; found " +
+                       std::to_string(w.size()) + " numbers");
     }
+    const std::uint64_t last = s_.offset + s_.iterations - 1;
+    if (s_.iteration < s_.offset || s_.iteration > last) {
+      return bad_state("iteration " + std::to_string(s_.iteration) +
+                       " is outside the random search of this schedule (iterations " +
+                       std::to_string(s_.offset) + " to " + std::to_string(last) + ")");
+    }
+    s_.state = std::to_string(s_.iteration);
+    return true;
+  }
 
+  // A full or bound search's state: the iteration, the number of decisions,
+  // then count, index and type for each decision (read_decision()).
+  bool tree_state(const std::vector<std::string_view>& w) {
     if (w.size() < 2) {
-      return bad("a " + std::string(s_.kind == schedule_search::full ? "full" : "bound") +
-                 "-search state is the iteration, the number of decisions, then 3 numbers "
-                 "(count index type) per decision; found only the iteration");
+      return bad_state("a " + std::string(s_.kind == schedule_search::full ? "full" : "bound") +
+                       "-search state is the iteration, the number of decisions, then 3 numbers "
+                       "(count index type) per decision; found only the iteration");
     }
+    std::string e;
     const auto n = parse_number(w[1], 1, max_decisions, e);
-    if (!n) return bad("the number of decisions: " + e);
+    if (!n) return bad_state("the number of decisions: " + e);
     const std::uint64_t given = w.size() - 2;
     if (given != *n * 3) {
-      return bad(std::to_string(*n) + " decisions announced, so " + std::to_string(*n * 3) +
-                 " numbers (count index type per decision) should follow; found " +
-                 std::to_string(given));
+      return bad_state(std::to_string(*n) + " decisions announced, so " + std::to_string(*n * 3) +
+                       " numbers (count index type per decision) should follow; found " +
+                       std::to_string(given));
     }
     s_.state = std::to_string(s_.iteration) + " " + std::to_string(*n);
-    const unsigned threads = s_.facts.threads;
     for (std::uint64_t i = 0; i < *n; ++i) {
-      const std::string which = "decision " + std::to_string(i + 1) + " of " + std::to_string(*n);
-      std::uint64_t f[3] = {};
-      static constexpr const char* field[] = {"count", "index", "type"};
-      for (int k = 0; k < 3; ++k) {
-        const auto x = parse_number(w[2 + i * 3 + k], 0, std::numeric_limits<unsigned>::max(), e);
-        if (!x) return bad(which + ", " + field[k] + ": " + e);
-        f[k] = *x;
-      }
-      decision d{static_cast<unsigned>(f[0]), static_cast<unsigned>(f[1]),
-                 static_cast<unsigned>(f[2])};
-      if (d.type > decision_user) {
-        return bad(which + ": type " + std::to_string(d.type) +
-                   " is not a Relacy choice kind (0 thread, 1 load, 2 CAS failure, 3 free "
-                   "deferral, 4 wake-up)");
-      }
-      if (d.count == 0) return bad(which + ": count 0 (a choice has at least one alternative)");
-      if (d.index >= d.count) {
-        return bad(which + ": index " + std::to_string(d.index) + " is not below its count " +
-                   std::to_string(d.count));
-      }
-      const unsigned most = max_count(d.type, threads);
-      if (d.count > most) {
-        std::string why = d.type == decision_thread
-                              ? " (the run has " + std::to_string(threads) + " threads)"
-                          : d.type == decision_user
-                              ? " (the run has " + std::to_string(threads) + " threads, plus none)"
-                              : " (yes or no)";
-        return bad(which + ": a " + decision_name(d.type) + " of " + std::to_string(d.count) +
-                   " alternatives; at most " + std::to_string(most) + why);
-      }
-      if (i == 0 && d.type != decision_thread) {
-        return bad(which +
-                   ": the first choice of an execution is its first thread (type 0), not a " +
-                   decision_name(d.type));
-      }
-      s_.decisions.push_back(d);
-      for (const unsigned x : {d.count, d.index, d.type}) {
-        s_.state += ' ';
-        s_.state += std::to_string(x);
-      }
+      if (!read_decision(w, i, *n)) return false;
+    }
+    return true;
+  }
+
+  // Decision i (0-based) of n: three numbers that must make a choice this
+  // run's threads can meet (the first one a thread choice); appended to the
+  // decisions and the normalised state.
+  bool read_decision(const std::vector<std::string_view>& w, std::uint64_t i, std::uint64_t n) {
+    const unsigned threads = s_.facts.threads;
+    const std::string which = "decision " + std::to_string(i + 1) + " of " + std::to_string(n);
+    std::string e;
+    std::uint64_t f[3] = {};
+    static constexpr const char* field[] = {"count", "index", "type"};
+    for (int k = 0; k < 3; ++k) {
+      const auto x = parse_number(w[2 + i * 3 + k], 0, std::numeric_limits<unsigned>::max(), e);
+      if (!x) return bad_state(which + ", " + field[k] + ": " + e);
+      f[k] = *x;
+    }
+    decision d{static_cast<unsigned>(f[0]), static_cast<unsigned>(f[1]),
+               static_cast<unsigned>(f[2])};
+    if (d.type > decision_user) {
+      return bad_state(which + ": type " + std::to_string(d.type) +
+                       " is not a Relacy choice kind (0 thread, 1 load, 2 CAS failure, 3 free "
+                       "deferral, 4 wake-up)");
+    }
+    if (d.count == 0) return bad_state(which + ": count 0 (a choice has at least one alternative)");
+    if (d.index >= d.count) {
+      return bad_state(which + ": index " + std::to_string(d.index) + " is not below its count " +
+                       std::to_string(d.count));
+    }
+    const unsigned most = max_count(d.type, threads);
+    if (d.count > most) {
+      std::string why = d.type == decision_thread
+                            ? " (the run has " + std::to_string(threads) + " threads)"
+                        : d.type == decision_user
+                            ? " (the run has " + std::to_string(threads) + " threads, plus none)"
+                            : " (yes or no)";
+      return bad_state(which + ": a " + decision_name(d.type) + " of " + std::to_string(d.count) +
+                       " alternatives; at most " + std::to_string(most) + why);
+    }
+    if (i == 0 && d.type != decision_thread) {
+      return bad_state(which +
+                       ": the first choice of an execution is its first thread (type 0), not a " +
+                       decision_name(d.type));
+    }
+    s_.decisions.push_back(d);
+    for (const unsigned x : {d.count, d.index, d.type}) {
+      s_.state += ' ';
+      s_.state += std::to_string(x);
     }
     return true;
   }
