@@ -7,21 +7,19 @@
 // thread then touches freed memory (Relacy reports ACCESS TO FREED MEMORY; the
 // model binary is built with -fno-lifetime-dse, and the channel and every item
 // live on the model's heap, so a leak or double free fails the run too).
-// Each model has a producer in flight (between taking its ticket and leaving)
-// while close() runs, which is when the last producer out, not close(),
-// closes the consumers' side.
+// Each model has a producer in flight (between claiming its ticket and
+// handing its item over) while close() runs.
 //
 // Only legitimate destructions are modelled: every other thread has returned
 // from its calls (a "last one out deletes" count), except the two calls the
-// rule allows to still be running. Mutants channel_close_not_in_flight (the
-// earlier close(), which let the last producer make `closed` visible while
-// close() still had work to do) and channel_push_closed_early (a push that
-// reports closed without waiting for close() to finish) and
-// channel_late_push_closes (a push arriving after the last one out closes the
-// consumers' side before the last one out does) are caught: the first and the
-// last as an access to freed memory, the second by the destructor's contract
-// check (the channel is destroyed while close() is still counted in flight).
+// rule allows to still be running. Mutants channel_notify_after_publish (a
+// push that wakes consumers after its last permitted access) and
+// channel_report_closed_early (a push or pop that reports closed without
+// waiting for close() to finish) are caught: the first as an access to freed
+// memory, the second by the destructor's contract check (the channel is
+// destroyed while close() is still running).
 #include <vsem/channel.hpp>
+#include <vsem/semaphore.hpp>
 
 #include <utility>
 
@@ -176,22 +174,16 @@ VSEM_REGISTER_RUNS(
                                "as channel_destroy_on_closed/poller, spurious futex wakeups",
                                with_spurious(random_search(300000))),
     mutant_run<consumer_destroys>(
-        vsem::mutation::channel_close_not_in_flight, "channel_destroy_on_closed/consumer",
-        "a close() that lets the last producer out close items_ while it still closes slots_ "
-        "writes freed memory",
-        context_bound(3), rl::test_result_access_to_freed_memory, "semaphore.hpp",
-        "const state_t old = state_.fetch_or(closed_bit, std::memory_order_release);"),
+        vsem::mutation::channel_notify_after_publish, "channel_destroy_on_closed/consumer",
+        "a push that wakes consumers after handing its item over reads the channel its "
+        "consumer may already have freed",
+        context_bound(3), rl::test_result_access_to_freed_memory, "channel_wait.hpp",
+        "std::uint64_t e = place.load(std::memory_order_seq_cst);"),
     mutant_run<producer_destroys>(
-        vsem::mutation::channel_push_closed_early, "channel_destroy_on_closed/producer",
+        vsem::mutation::channel_report_closed_early, "channel_destroy_on_closed/producer",
         "a push that reports closed before close() has finished lets its caller free the "
         "channel under close()",
         context_bound(2), rl::test_result_user_assert_failed, "channel.hpp",
-        "detail::expects<Platform>(slots_.debug_snapshot().waiters == 0 &&"),
-    mutant_run<producer_destroys>(
-        vsem::mutation::channel_late_push_closes, "channel_destroy_on_closed/producer",
-        "a push arriving after the last one out can close items_ before it does, letting a "
-        "thread free the channel under that pending close",
-        context_bound(2), rl::test_result_access_to_freed_memory, "semaphore.hpp",
-        "const state_t old = state_.fetch_or(closed_bit, std::memory_order_release);"))
+        "(tail & closed_bit) == 0 || (poppers & finished_bit) != 0"))
 
 }  // namespace

@@ -309,7 +309,7 @@ void advance(Ch& ch, int n) {
 
 // Two producers (push + try_push, and try_push_for(0) + push), one consumer
 // polling with try_pop / try_pop_for(0) / pop until closed, one closer.
-// Capacity 3 on a ring of 4, tickets start at 3 (the ring wraps).
+// Capacity 3 (a lap of 4 tickets), tickets start at 3 (the ring wraps).
 // Every push that returned done is popped exactly once, in per-producer order;
 // rejected items stay with the producer; closed is final; nothing leaks.
 template <int Start>
@@ -388,8 +388,8 @@ struct close_race_cap3 : vsem::engine::test<close_race_cap3<Start>, 4> {
   }
 };
 
-// No consumer: producers fill a capacity-3 ring of 4 (tickets from Start) while
-// a closer closes; later pushes are rejected (and take tickets). The destructor
+// No consumer: producers fill a capacity-3 channel (tickets from Start) while
+// a closer closes; later pushes are rejected (and claim nothing). The destructor
 // must destroy exactly the stored items: a leak or double free fails the run.
 template <int Start>
 struct destroy_after_close_cap3 : vsem::engine::test<destroy_after_close_cap3<Start>, 3> {
@@ -417,7 +417,10 @@ VSEM_REGISTER_RUNS(
     // 1 producer, 1 consumer.
     model_run<delivery<1, 1, 1, 2>>("channel_1p1c_cap1", delivered_once,
                                     "1 producer, 1 consumer, capacity 1, 2 items",
-                                    context_bound(4)),
+                                    context_bound(3)),
+    model_run<delivery<1, 1, 1, 2>>("channel_1p1c_cap1/deep", delivered_once,
+                                    "1 producer, 1 consumer, capacity 1, 2 items", context_bound(4),
+                                    tier::deep),
     model_run<delivery<1, 1, 2, 3>>("channel_1p1c_cap2", delivered_once,
                                     "1 producer, 1 consumer, capacity 2, 3 items (ring wraps)",
                                     context_bound(2)),
@@ -510,34 +513,34 @@ VSEM_REGISTER_RUNS(
     model_run<close_race_cap3<3>>(
         "channel_close_race_cap3", "close() vs pushes in flight: " + std::string(delivered_once),
         "2 producers (push/try_push/try_push_for(0)), 1 consumer (try_pop/try_pop_for(0)/pop), "
-        "1 closer, capacity 3 on a ring of 4, tickets from 3",
+        "1 closer, capacity 3, tickets from 3 (wraps)",
         with_spurious(random_search(300000))),
-    model_run<close_race_cap3<2>>(
-        "channel_close_race_cap3/start2",
-        "close() vs pushes in flight: " + std::string(delivered_once),
-        "2 producers, 1 consumer, 1 closer, capacity 3 on a ring of 4, tickets from 2",
-        with_spurious(random_search(300000))),
+    model_run<close_race_cap3<2>>("channel_close_race_cap3/start2",
+                                  "close() vs pushes in flight: " + std::string(delivered_once),
+                                  "2 producers, 1 consumer, 1 closer, capacity 3, tickets from 2",
+                                  with_spurious(random_search(300000))),
     model_run<close_race_cap3<3>>(
         "channel_close_race_cap3/deep",
         "close() vs pushes in flight: " + std::string(delivered_once),
-        "2 producers, 1 consumer, 1 closer, capacity 3 on a ring of 4, tickets from 3",
-        context_bound(1), tier::deep),
+        "2 producers, 1 consumer, 1 closer, capacity 3, tickets from 3 (wraps)", context_bound(1),
+        tier::deep),
     model_run<destroy_after_close_cap3<2>>(
-        "channel_destroy_after_close_cap3",
-        "destruction frees exactly the stored items (rejected pushes take tickets too)",
-        "2 producers (try_push, try_push_for(0)), 1 closer, capacity 3 on a ring of 4, "
-        "tickets from 2",
+        "channel_destroy_after_close_cap3", "destruction frees exactly the stored items",
+        "2 producers (try_push, try_push_for(0)), 1 closer, capacity 3, tickets from 2",
         context_bound(2)),
     model_run<destroy_after_close_cap3<3>>(
-        "channel_destroy_after_close_cap3/deep",
-        "destruction frees exactly the stored items (rejected pushes take tickets too)",
-        "2 producers, 1 closer, capacity 3 on a ring of 4, tickets from 3", context_bound(3),
-        tier::deep),
+        "channel_destroy_after_close_cap3/deep", "destruction frees exactly the stored items",
+        "2 producers, 1 closer, capacity 3, tickets from 3 (wraps)", context_bound(3), tier::deep),
     model_run<try_pop_closed_means_drained<false>>(
         "channel_try_pop_closed_means_drained",
         "try_pop returns closed only once the channel is closed and drained",
         "1 consumer polling try_pop, 1 producer that pushes one item then closes, capacity 1",
-        full_search()),
+        context_bound(6)),
+    model_run<try_pop_closed_means_drained<false>>(
+        "channel_try_pop_closed_means_drained/full",
+        "try_pop returns closed only once the channel is closed and drained",
+        "1 consumer polling try_pop, 1 producer that pushes one item then closes, capacity 1",
+        full_search(), tier::deep),
     model_run<try_pop_closed_means_drained<true>>(
         "channel_try_pop_closed_means_drained/zero_wait",
         "try_pop_for(0) returns closed only once the channel is closed and drained",
@@ -547,12 +550,13 @@ VSEM_REGISTER_RUNS(
     mutant_run<close_wakes_consumer>(
         vsem::mutation::channel_close_no_wake, "channel_close_wakes_consumer",
         "a close() that wakes nobody leaves a blocked consumer asleep: deadlock", full_search(),
-        rl::test_result_deadlock, "semaphore.hpp",
-        "const state_t old = state_.fetch_or(closed_bit, std::memory_order_release);"),
+        rl::test_result_deadlock, "channel.hpp",
+        "pop_waiters_.fetch_or(finished_bit, std::memory_order_seq_cst);"),
     mutant_run<close_keeps_rejected_item>(
         vsem::mutation::channel_close_skips_producers, "channel_close_keeps_rejected_item",
         "a close() that forgets blocked producers leaves one asleep: deadlock", full_search(),
-        rl::test_result_deadlock, "channel.hpp", "tail_.compare_exchange_strong(old, old + enter"),
+        rl::test_result_deadlock, "channel.hpp",
+        "tail_.fetch_or(closed_bit, std::memory_order_seq_cst);"),
     mutant_run<delivery<1, 2, 2, 3>>(
         vsem::mutation::channel_early_publish, "channel_1p2c_cap2/random_spurious",
         "passing the cell on before moving the item out races with the producer refilling it",
@@ -560,9 +564,15 @@ VSEM_REGISTER_RUNS(
         "full.store(false);"),
     mutant_run<close_under_load>(
         vsem::mutation::channel_close_ignores_in_flight, "channel_close_under_load",
-        "a close() that closes items_ while a push is still storing lets the consumer stop "
-        "before the item arrives",
+        "a pop that reports closed while a push that claimed before close() is still storing "
+        "stops before the item arrives",
         context_bound(1), rl::test_result_user_assert_failed, "channel.hpp",
-        "tail_.compare_exchange_strong(old, old + enter"))
+        "tail_.fetch_or(closed_bit, std::memory_order_seq_cst);"),
+    mutant_run<destroy_after_close_cap3<2>>(
+        vsem::mutation::channel_claim_when_full, "channel_destroy_after_close_cap3",
+        "a try_push that claims a ticket while the channel is full waits for a consumer "
+        "instead of reporting full: deadlock",
+        context_bound(2), rl::test_result_deadlock, "channel.hpp",
+        "const auto head = static_cast<ticket>(head_.load(std::memory_order_seq_cst));"))
 
 }  // namespace

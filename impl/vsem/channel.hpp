@@ -1,5 +1,5 @@
 // vsem/channel.hpp: vsem::channel<T>, a bounded multi-producer multi-consumer
-// channel built on vsem's counting semaphores.
+// channel: per-cell stamps, futex sleep only at full and empty.
 //
 //   vsem::channel<std::string> ch(64);        // room for 64 items
 //   ch.push("hello");                          // blocks while full
@@ -7,17 +7,24 @@
 //   if (r) use(*r.value);                      // r.status == channel_status::done
 //   ch.close();                                // producers fail; consumers drain, then see closed
 //
-// The seed program's handoff (one item, one semaphore) grown up: `slots`
-// counts free places and `items` counts stored items, so a producer sleeps in
-// the kernel while the ring is full and a consumer while it is empty. There is
-// no lock: holding a permit, a producer takes the next ticket (one
-// fetch_add), and ticket t owns cell t mod R of the ring (R: the capacity
-// rounded up to a power of two). Each cell has a turn word: ticket t's
-// producer may fill the cell when the turn is t, ticket t's consumer may empty
-// it when the turn is t + 1, and emptying it passes the turn to t + R. A
-// thread whose cell is not ready yet waits only for another push or pop that
-// is already past its semaphore (it spins briefly, then sleeps on the turn
-// word); it never waits for a thread that is itself waiting for room or items.
+// The seed program's handoff (one item, one semaphore) grown up, without a
+// shared counter: a producer and a consumer touch only their own end's ticket
+// word and the cell they work on, and sleep only when the channel is full or
+// empty. The ring has `capacity` cells; a producer claims the next ticket
+// (tail_, one compare-exchange) and ticket t owns cell t mod L (L: the lap,
+// capacity + 1 rounded up to a power of two; tickets skip the indexes from
+// capacity to L - 1). Each cell has a stamp: ticket t's producer may fill the
+// cell when the stamp is t, ticket t's consumer (who claimed t from head_) may
+// empty it when the stamp is t + 1, and emptying it passes the stamp to t + L.
+// A producer that finds its cell still holding last lap's item reads head_: if
+// no consumer has claimed that item, the channel is full; a consumer that
+// finds its cell empty reads tail_: if no producer has claimed that ticket, the
+// channel is empty. Only then does a thread sleep, on the producers' or the
+// consumers' waiting word, and the thread that unblocks it wakes it (notify());
+// when nobody sleeps, that costs one load. A thread whose cell is not ready yet
+// waits only for a push or pop that has already claimed its ticket (it spins
+// briefly, then sleeps on the stamp word); it never waits for a thread that is
+// itself waiting for room or items.
 //
 // Results. Every operation returns a channel_status saying what happened:
 // done, full (try_push), empty (try_pop), timed_out, closed. A push that does
@@ -25,9 +32,9 @@
 //
 // close(). Afterwards every push returns `closed`; pops return the items still
 // inside, then `closed`; every producer and consumer blocked in the channel
-// wakes. close() is idempotent and never blocks. Pushes that had taken their
+// wakes. close() is idempotent and never blocks. Pushes that had claimed their
 // ticket before close() still store their item; consumers see `closed` only
-// after the last of them has (the producers-in-flight count, see tail_).
+// after they have popped the last of them.
 //
 // Destruction. Destroy a channel only when no thread is inside any of its
 // member functions and none will call one again, with two exceptions, which
@@ -49,13 +56,13 @@
 // is a violation. Any thread may destroy the channel under these rules; after
 // close() returns, its caller (or a thread synchronised with that return) may
 // destroy the channel once every other call has returned.
-// How it holds: close() counts itself as a producer in flight, and the last
-// one out of {producers in flight, close()} closes `items_` as its last
-// access (pushes that arrive after that one cannot become a second "last one
-// out": see store()); pops see `closed` only through `items_`, and a push
-// that finds the channel closed waits for `items_` to close before it returns
-// (a short wait: only for close() and for pushes already storing, none of
-// which blocks). Models channel_destroy_on_closed/* check both rules.
+// How it holds: close() sets `closed` in tail_, wakes the producers, and, as
+// its last access, sets `finished` in the consumers' waiting word; any push or
+// pop reports `closed` only after it has seen `finished`. A pop sees `closed`
+// only once every ticket claimed before close() has been popped, and a push's
+// last access is the stamp that hands its item over (it wakes consumers
+// before that, see store()). A push that finds the channel closed has claimed
+// nothing. Models channel_destroy_on_closed/* check both rules.
 //
 // Memory ordering. Everything a producer did before a successful push happens
 // before everything the consumer that pops that item does after the pop
@@ -88,13 +95,15 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <new>
 #include <optional>
 #include <type_traits>
 #include <utility>
 
-#include "semaphore.hpp"
+#include "channel_wait.hpp"
+#include "deadline.hpp"
+#include "fixed_array.hpp"
+#include "platform.hpp"
 
 namespace vsem {
 // clang-format off
@@ -126,30 +135,9 @@ constexpr const char* name(channel_status s) noexcept {
 
 namespace detail {
 
-// A fixed array of n default-initialised Ts, allocated once: what
-// unique_ptr<T[]>(new T[n]) would be, through std::allocator and one
-// placement-new per element instead of an array new-expression (whose
-// overflow-checked size computation and operator new[] the GenMC model checker
-// cannot interpret). T's default constructor must not throw (a cell's does
-// not: it stores a constant).
-template <class T>
-class fixed_array {
- public:
-  explicit fixed_array(std::size_t n) : n_(n), p_(std::allocator<T>().allocate(n)) {
-    for (std::size_t i = 0; i < n_; ++i) ::new (static_cast<void*>(p_ + i)) T;
-  }
-  ~fixed_array() {
-    for (std::size_t i = 0; i < n_; ++i) p_[i].~T();
-    std::allocator<T>().deallocate(p_, n_);
-  }
-  fixed_array(const fixed_array&) = delete;
-  fixed_array& operator=(const fixed_array&) = delete;
-  T& operator[](std::size_t i) const noexcept { return p_[i]; }
-
- private:
-  std::size_t n_;
-  T* p_;
-};
+// The largest capacity: tickets are 32 bits and a lap (capacity + 1 rounded up
+// to a power of two) must divide 2^32.
+inline constexpr std::size_t channel_capacity_limit = 0x7fffffff;
 
 }  // namespace detail
 
@@ -168,22 +156,36 @@ class basic_channel {
   static_assert(std::is_nothrow_destructible_v<T>, "vsem::channel<T> needs a noexcept destructor");
 
   using clock = typename Platform::clock;
-  using semaphore = counting_semaphore<detail::semaphore_count_limit, Platform>;
+  using word = typename Platform::template atomic<std::uint64_t>;
   using status = channel_status;
-  using ticket = std::uint32_t;  // wraps; the ring size divides 2^32
+  // A ticket names one push and the pop of its item: lap * lap_ + index, where
+  // index (0 .. capacity - 1) is the cell. Tickets wrap at 2^32; lap_ is a
+  // power of two, so the lap arithmetic wraps with them.
+  using ticket = std::uint32_t;
 
-  // tail_ layout: bits 32..63 the next producer ticket; bit 31 closed; bit 30
-  // drained (see store()); bits 0..29 producers in flight (took a ticket, have
-  // not finished), plus one while close() is closing (at most the number of
-  // threads plus one, far below 2^30). One fetch_add takes a ticket, enters,
-  // and reads `closed`.
-  static constexpr std::uint64_t ticket_one = std::uint64_t{1} << 32;
-  static constexpr std::uint64_t closed_bit = std::uint64_t{1} << 31;
-  static constexpr std::uint64_t drained_bit = std::uint64_t{1} << 30;
-  static constexpr std::uint64_t in_flight_mask = drained_bit - 1;
-  // A cell's turn word: bits 0..31 the turn (the futex word); bit 32 set while
-  // a thread sleeps waiting for the turn to change.
-  static constexpr std::uint64_t sleeper_bit = std::uint64_t{1} << 32;
+  // tail_: bits 0..31 the next producer ticket, bit 32 closed. head_: the next
+  // consumer ticket. A cell's stamp word: bits 0..31 the stamp (the futex
+  // word), bit 32 set while a thread sleeps waiting for the stamp to change.
+  static constexpr std::uint64_t closed_bit = std::uint64_t{1} << 32;
+  // A waiting place (push_waiters_, pop_waiters_): bits 0..31 an epoch (the
+  // futex word), bumped by 2 to wake sleepers; its bit 0 is set once, as
+  // close()'s last access (pop_waiters_ only). Bits 32..63 count the threads
+  // registered to sleep there.
+  static constexpr std::uint64_t finished_bit = 1;
+
+  // Orders. The claims and the sleep/wake handshake need seq_cst (their
+  // comments say why). Every other access to tail_, head_, the stamps and the
+  // waiting words is seq_cst too, where acquire, release or relaxed would do
+  // (each comment names the weaker order that suffices, marked "(O)"): on
+  // x86-64 a seq_cst load is a plain load and the exchanges and
+  // read-modify-writes are locked instructions either way, and on AArch64 a
+  // seq_cst load is the same LDAR an acquire load may use. What it buys is
+  // search: a seq_cst load of a word that only seq_cst operations write has
+  // one value to read in Relacy's search (and fewer in GenMC's), which keeps
+  // the channel's models exhaustive at useful bounds.
+
+  // What an attempt to claim a ticket found.
+  enum class claim { got, blocked, closed };  // blocked: full (push) or empty (pop)
 
  public:
   using value_type = T;
@@ -192,44 +194,43 @@ class basic_channel {
   // Requires 1 <= capacity <= 2^31 - 1 (checked).
   explicit basic_channel(std::size_t capacity)
       : capacity_(checked_capacity(capacity)),
-        mask_(std::bit_ceil(capacity_) - 1),
-        ring_(mask_ + 1),
-        slots_(static_cast<std::ptrdiff_t>(capacity_)),
-        items_(0),
+        lap_(static_cast<ticket>(std::bit_ceil(capacity_ + 1))),
+        ring_(capacity_),
         tail_(0),
-        head_(0) {
-    for (std::size_t i = 0; i <= mask_; ++i) {
+        head_(0),
+        push_waiters_(0),
+        pop_waiters_(0) {
+    for (std::size_t i = 0; i < capacity_; ++i) {
       // relaxed: no other thread can see the channel before the constructor
-      // returns; handing it to them orders these stores.
-      ring_[i].turn.store(i, std::memory_order_relaxed);
+      // returns; handing it to them orders these stores. Cell i is free for
+      // ticket i.
+      ring_[i].stamp.store(i, std::memory_order_relaxed);
     }
   }
 
   // Destroys the items still inside. Requires the rule of "Destruction" at the
   // top (checked for threads that are blocked, storing an item, or closing).
   ~basic_channel() {
-    // relaxed: the caller has synchronised with every thread that used the
-    // channel (the contract), so a plain read would do.
+    // relaxed (all loads here): the caller has synchronised with every thread
+    // that used the channel (the contract), so plain reads would do.
     const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
-    detail::expects<Platform>(slots_.debug_snapshot().waiters == 0 &&
-                                  items_.debug_snapshot().waiters == 0 &&
-                                  (tail & in_flight_mask) == 0,
-                              "channel destroyed while a thread is inside push, pop or close");
-    // The items still inside are the next `count` tickets from head: with no
-    // thread inside, every item counted by items_ is stored and not popped,
-    // and stored tickets are consecutive. (Not "head to tail": pushes that
-    // found the channel closed take tickets too, without limit, so after 2^32
-    // of them the 32-bit tail would wrap into the stored range.)
-    const std::uint32_t stored = items_.debug_snapshot().count;
+    const auto pushers = push_waiters_.load(std::memory_order_relaxed);  // relaxed: as above
+    const auto poppers = pop_waiters_.load(std::memory_order_relaxed);   // relaxed: as above
+    detail::expects<Platform>((pushers >> 32) == 0 && (poppers >> 32) == 0,
+                              "channel destroyed while a thread is blocked in push or pop");
+    detail::expects<Platform>((tail & closed_bit) == 0 || (poppers & finished_bit) != 0,
+                              "channel destroyed while close() is still running");
+    // The items still inside are the tickets from head to tail.
+    const ticket end = static_cast<ticket>(tail);
     // relaxed: as above.
-    const ticket head = static_cast<ticket>(head_.load(std::memory_order_relaxed));
-    for (std::uint32_t k = 0; k < stored; ++k) {
-      const ticket t = head + k;
-      cell& c = ring_[t & mask_];
+    for (ticket t = static_cast<ticket>(head_.load(std::memory_order_relaxed)); t != end;
+         t = next(t)) {
+      cell& c = ring_[index_of(t)];
       // relaxed: as above.
-      const auto turn = static_cast<ticket>(c.turn.load(std::memory_order_relaxed));
-      detail::expects<Platform>(turn == ticket(t + 1), "channel: internal error, lost an item");
-      if (turn == ticket(t + 1)) c.destroy();
+      const auto stamp = static_cast<ticket>(c.stamp.load(std::memory_order_relaxed));
+      detail::expects<Platform>(stamp == ticket(t + 1),
+                                "channel destroyed while a push is storing its item");
+      if (stamp == ticket(t + 1)) c.destroy();
     }
   }
 
@@ -241,60 +242,58 @@ class basic_channel {
 
   // Pushes `item`, blocking while the channel is full. Returns done, or closed
   // (then `item` is untouched).
-  status push(T&& item) { return push_impl(item, clock::time_point::max()); }
-  status push(const T& item) { return push_impl(item, clock::time_point::max()); }
+  status push(T&& item) { return push_impl(item, clock::time_point::max(), status::timed_out); }
+  status push(const T& item) {
+    return push_impl(item, clock::time_point::max(), status::timed_out);
+  }
 
   // Pushes `item` if there is room now; never waits for room. Returns done,
   // full or closed (then `item` is untouched).
-  status try_push(T&& item) { return try_push_impl(item); }
-  status try_push(const T& item) { return try_push_impl(item); }
+  status try_push(T&& item) { return push_impl(item, clock::time_point::min(), status::full); }
+  status try_push(const T& item) { return push_impl(item, clock::time_point::min(), status::full); }
 
   // Pushes `item`, waiting at most `rel` for room. Returns done, timed_out or
   // closed (then `item` is untouched). A zero or negative wait is try_push,
   // except that it reports timed_out rather than full.
   template <class Rep, class Period>
   status try_push_for(T&& item, const std::chrono::duration<Rep, Period>& rel) {
-    return push_impl(item, deadline_after(rel));
+    return push_impl(item, deadline_after(rel), status::timed_out);
   }
   template <class Rep, class Period>
   status try_push_for(const T& item, const std::chrono::duration<Rep, Period>& rel) {
-    return push_impl(item, deadline_after(rel));
+    return push_impl(item, deadline_after(rel), status::timed_out);
   }
 
   // Pushes `item`, waiting until `abs` at most. As try_push_for. A clock other
   // than Platform::clock is converted to it once, at the call.
   template <class Clock, class Duration>
   status try_push_until(T&& item, const std::chrono::time_point<Clock, Duration>& abs) {
-    return push_impl(item, deadline_at(abs));
+    return push_impl(item, deadline_at(abs), status::timed_out);
   }
   template <class Clock, class Duration>
   status try_push_until(const T& item, const std::chrono::time_point<Clock, Duration>& abs) {
-    return push_impl(item, deadline_at(abs));
+    return push_impl(item, deadline_at(abs), status::timed_out);
   }
 
   // Pops the oldest item, blocking while the channel is empty and open.
   // Returns {done, item}, or {closed} once the channel is closed and drained.
-  pop_result<T> pop() { return pop_impl(clock::time_point::max()); }
+  pop_result<T> pop() { return pop_impl(clock::time_point::max(), status::timed_out); }
 
   // Pops an item if there is one now; never waits for items. {done, item},
   // {empty} or {closed} (closed and drained).
-  pop_result<T> try_pop() {
-    if (items_.try_acquire()) return take();
-    if (!is_closed()) return {status::empty, {}};
-    return finish_closed();
-  }
+  pop_result<T> try_pop() { return pop_impl(clock::time_point::min(), status::empty); }
 
   // Pops an item, waiting at most `rel`. {done, item}, {timed_out} or {closed}.
   template <class Rep, class Period>
   pop_result<T> try_pop_for(const std::chrono::duration<Rep, Period>& rel) {
-    return pop_impl(deadline_after(rel));
+    return pop_impl(deadline_after(rel), status::timed_out);
   }
 
   // Pops an item, waiting until `abs` at most. As try_pop_for (clocks as for
   // try_push_until).
   template <class Clock, class Duration>
   pop_result<T> try_pop_until(const std::chrono::time_point<Clock, Duration>& abs) {
-    return pop_impl(deadline_at(abs));
+    return pop_impl(deadline_at(abs), status::timed_out);
   }
 
   // Closes the channel: later pushes return closed, pops drain what is left and
@@ -302,47 +301,35 @@ class basic_channel {
   // blocks; idempotent. The channel may be destroyed while the call that
   // closed it is still returning (see "Destruction" at the top).
   void close() noexcept {
-    // Set `closed` and enter as if a producer in flight, in one step: consumers
-    // may see closed only when every producer in flight has left, and so only
-    // after this call has left too (see leave()); then it touches nothing.
-    const std::uint64_t enter =
-        Platform::mutated(mutation::channel_close_not_in_flight) ? closed_bit : closed_bit + 1;
-    // relaxed: only a guess for the compare-exchange, which validates it.
-    std::uint64_t old = tail_.load(std::memory_order_relaxed);
-    do {
-      if ((old & closed_bit) != 0) return;  // closed already
-      // release: an operation that sees `closed` (acquire reads of tail_, or of
-      // items_ through leave()'s release sequence) sees what the closer did
-      // before. relaxed on failure: the loop only retries.
-    } while (!tail_.compare_exchange_strong(old, old + enter, std::memory_order_release,
-                                            std::memory_order_relaxed));
-    if (!Platform::mutated(mutation::channel_close_skips_producers)) {
-      slots_.close();  // wakes producers blocked on a full channel: they find it closed
+    // seq_cst: a producer's claim (a compare-exchange of tail_) either comes
+    // first, and its item is drained, or fails and sees `closed`; release
+    // part: an operation that sees `closed` sees what the closer did before.
+    const std::uint64_t old = tail_.fetch_or(closed_bit, std::memory_order_seq_cst);
+    if ((old & closed_bit) != 0) return;  // closed already
+    const bool wake = !Platform::mutated(mutation::channel_close_no_wake);
+    if (wake && !Platform::mutated(mutation::channel_close_skips_producers)) {
+      detail::wake_all<Platform>(
+          push_waiters_);  // producers blocked on a full channel find it closed
     }
-    if (Platform::mutated(mutation::channel_close_ignores_in_flight)) {
-      items_.close();  // the bug: consumers may stop before in-flight items are stored
-    }
-    if (Platform::mutated(mutation::channel_close_not_in_flight)) {
-      // The bug (the earlier order): closes items_ itself only when no producer
-      // is in flight, else the last one out does, possibly before this call
-      // has finished with slots_.
-      if ((old & in_flight_mask) == 0) items_.close();
-      return;
-    }
-    leave();  // the last one out (this call or a producer) closes items_
+    // Last access: sets `finished`, which changes the consumers' futex word. A
+    // pop or push reports `closed` only once it has seen this bit, so after
+    // it this call touches nothing of the channel (the wake takes an address).
+    // (O) release: pairs with finish_closed()'s acquire.
+    pop_waiters_.fetch_or(finished_bit, std::memory_order_seq_cst);
+    if (wake) Platform::wake(&pop_waiters_, INT_MAX);
   }
 
   // True once close() has been called. Seeing true here does not by itself
   // allow destroying the channel: close() may still be running.
   bool is_closed() const noexcept {
-    // acquire: pairs with close()'s release.
+    // acquire: pairs with close()'s fetch_or.
     return (tail_.load(std::memory_order_acquire) & closed_bit) != 0;
   }
 
  private:
-  // One place of the ring: its turn word and storage for one item.
+  // One place of the ring: its stamp word and storage for one item.
   struct cell {
-    typename Platform::template atomic<std::uint64_t> turn;
+    word stamp;
     alignas(T) unsigned char bytes[sizeof(T)];
     // Marks the cell occupied and, under the model, makes every access to the
     // payload a race-checked access.
@@ -357,11 +344,10 @@ class basic_channel {
 
   static std::size_t checked_capacity(std::size_t capacity) noexcept {
     detail::expects<Platform>(capacity >= 1, "channel capacity must be at least 1");
-    detail::expects<Platform>(capacity <= std::size_t(detail::semaphore_count_limit),
+    detail::expects<Platform>(capacity <= detail::channel_capacity_limit,
                               "channel capacity exceeds 2^31 - 1");
-    // Keeps the ring size a power of two that divides 2^32 even when the
-    // check is off.
-    return capacity < 1 ? 1 : std::min(capacity, std::size_t(detail::semaphore_count_limit));
+    // Keeps the lap a power of two that divides 2^32 even when the check is off.
+    return capacity < 1 ? 1 : std::min(capacity, detail::channel_capacity_limit);
   }
 
   template <class Rep, class Period>
@@ -380,201 +366,213 @@ class basic_channel {
     return left <= left.zero() ? now : detail::deadline_after<clock>(now, left);
   }
 
-  // Waits until cell `c`'s turn is `want`: spins briefly, then sleeps on the
-  // turn word. The turn is passed by a push or pop already past its semaphore.
-  void wait_turn(cell& c, ticket want) noexcept {
-    // acquire: pairs with publish() by the previous owner of the cell.
-    std::uint64_t s = c.turn.load(std::memory_order_acquire);
-    if (static_cast<ticket>(s) == want) return;
-    const bool ready = detail::spin_until<Platform>([&] {
-      // acquire: as above.
-      s = c.turn.load(std::memory_order_acquire);
-      return static_cast<ticket>(s) == want;
-    });
-    if (ready) return;
+  std::size_t index_of(ticket t) const noexcept { return t & (lap_ - 1); }
+
+  // The ticket after t: the next cell, or cell 0 of the next lap.
+  ticket next(ticket t) const noexcept {
+    const ticket index = t & (lap_ - 1);
+    return index + 1 < capacity_ ? ticket(t + 1) : ticket(t - index + lap_);
+  }
+
+  // One attempt to claim the next producer ticket `t`: got (the caller must
+  // store into cell t once its stamp is t; `ready`: it is already), blocked
+  // (full) or closed.
+  claim claim_push(ticket& t, bool& ready) noexcept {
+    // (O) relaxed: a guess, validated by the compare-exchange.
+    std::uint64_t tail = tail_.load(std::memory_order_seq_cst);
     for (;;) {
-      if (static_cast<ticket>(s) == want) return;
-      if ((s & sleeper_bit) == 0) {
-        // acquire: on failure `s` may hold the turn we want, published by a
-        // release. (Success only announces a sleeper to publish()'s exchange,
-        // which reads it as the next value of this word, so relaxed would do;
-        // g++ rejects a failure order stronger than the success order.)
-        if (!c.turn.compare_exchange_strong(s, s | sleeper_bit, std::memory_order_acquire,
-                                            std::memory_order_acquire)) {
-          continue;
-        }
-        s |= sleeper_bit;
+      if ((tail & closed_bit) != 0) return claim::closed;
+      t = static_cast<ticket>(tail);
+      // (O) acquire: pairs with publish() by the consumer that emptied the cell.
+      const std::uint64_t word_t = ring_[index_of(t)].stamp.load(std::memory_order_seq_cst);
+      const auto stamp = static_cast<ticket>(word_t);
+      const auto ahead = static_cast<std::int32_t>(stamp - t);
+      if (ahead > 0) {
+        // Another producer has taken ticket t since `tail` was read.
+        tail = tail_.load(std::memory_order_seq_cst);  // (O) relaxed: a guess again
+        continue;
       }
-      Platform::wait(c.turn, static_cast<std::uint32_t>(s));  // while the turn is unchanged
-      // acquire: as above.
-      s = c.turn.load(std::memory_order_acquire);
+      if (ahead < 0) {
+        // The cell still belongs to ticket t - lap_: full, unless a consumer
+        // has taken that ticket (then the cell frees soon: claim and wait).
+        // seq_cst: with claim_or_wait()'s registration and notify()'s check,
+        // so that a consumer's claim and a producer going to sleep cannot
+        // miss each other (store buffering).
+        const auto head = static_cast<ticket>(head_.load(std::memory_order_seq_cst));
+        if (ticket(head + lap_) == t && !Platform::mutated(mutation::channel_claim_when_full)) {
+          return claim::blocked;
+        }
+      }
+      // seq_cst: the claim, ordered against close() and against a consumer's
+      // registration to sleep (see notify()). relaxed on failure: retries.
+      if (tail_.compare_exchange_strong(tail, next(t), std::memory_order_seq_cst,
+                                        std::memory_order_relaxed)) {
+        ready = ahead == 0;
+        return claim::got;
+      }
     }
   }
 
-  // Passes cell `c`'s turn to `next`, waking its sleepers if any.
-  void publish(cell& c, ticket next) noexcept {
-    // release: pairs with wait_turn()'s acquire by the next owner of the cell.
-    const std::uint64_t old = c.turn.exchange(next, std::memory_order_release);
-    if ((old & sleeper_bit) != 0) Platform::wake(&c.turn, INT_MAX);
+  // One attempt to claim the next consumer ticket `h`: got (the caller must
+  // take from cell h once its stamp is h + 1; `ready`: it is already),
+  // blocked (empty) or closed (closed and drained).
+  claim claim_pop(ticket& h, bool& ready) noexcept {
+    // (O) relaxed: a guess, validated by the compare-exchange.
+    std::uint64_t head = head_.load(std::memory_order_seq_cst);
+    for (;;) {
+      h = static_cast<ticket>(head);
+      // (O) acquire: pairs with publish() by the producer that filled the cell.
+      const std::uint64_t word_h = ring_[index_of(h)].stamp.load(std::memory_order_seq_cst);
+      const auto stamp = static_cast<ticket>(word_h);
+      const auto ahead = static_cast<std::int32_t>(stamp - ticket(h + 1));
+      if (ahead > 0) {
+        // Another consumer has taken ticket h since `head` was read.
+        head = head_.load(std::memory_order_seq_cst);  // (O) relaxed: a guess again
+        continue;
+      }
+      if (ahead < 0) {
+        // Item h is not stored yet: empty, unless a producer has taken ticket
+        // h (then it is storing: claim and wait). seq_cst: as in claim_push.
+        const std::uint64_t tail = tail_.load(std::memory_order_seq_cst);
+        if (static_cast<ticket>(tail) == h) {
+          return (tail & closed_bit) != 0 ? claim::closed : claim::blocked;
+        }
+        if ((tail & closed_bit) != 0 &&
+            Platform::mutated(mutation::channel_close_ignores_in_flight)) {
+          return claim::closed;  // the bug: closed before the pushes in flight have stored
+        }
+      }
+      // seq_cst: the claim, ordered against a producer's registration to
+      // sleep (see notify()). relaxed on failure: retries.
+      if (head_.compare_exchange_strong(head, next(h), std::memory_order_seq_cst,
+                                        std::memory_order_relaxed)) {
+        ready = ahead == 0;
+        return claim::got;
+      }
+    }
   }
 
-  // A producer (or close()) leaves: the last one out after close() closes
-  // items_. That close is the moment consumers may see `closed`, and every
-  // push that finds the channel closed waits for it (closed_result()), so no
-  // thread can see `closed` while another is still inside close() or still
-  // storing an item. After its fetch_sub this thread touches only items_, and
-  // items_.close() touches nothing after its own read-modify-write.
-  void leave() noexcept {
-    // acq_rel: release, so that this producer's items_.release() and the
-    // closer's slots_.close() happen before whoever closes items_; acquire, so
-    // that if that is this thread, the others' happen before it too.
-    const std::uint64_t old = tail_.fetch_sub(1, std::memory_order_acq_rel);
-    if ((old & (closed_bit | drained_bit | in_flight_mask)) == (closed_bit | 1)) items_.close();
-  }
-
-  // A push found the channel closed: reports it once close() has finished with
-  // the channel (items_ is closed last), so that the caller may destroy it.
-  status closed_result() noexcept {
-    if (!Platform::mutated(mutation::channel_push_closed_early)) items_.wait_closed();
+  // A push or pop found the channel closed (and, for a pop, drained): reports
+  // it once close() has finished with the channel (its last access sets
+  // `finished`), so that the caller may destroy it.
+  status finish_closed() noexcept {
+    if (Platform::mutated(mutation::channel_report_closed_early)) return status::closed;
+    // (O) acquire: pairs with close()'s release of `finished`.
+    std::uint64_t e = pop_waiters_.load(std::memory_order_seq_cst);
+    while ((e & finished_bit) == 0) {
+      // close() sets the bit and then wakes every sleeper here. (A notify()
+      // that wakes this thread instead of a registered consumer does no harm:
+      // close() is running, and its wake reaches every sleeper.)
+      Platform::wait(pop_waiters_, static_cast<std::uint32_t>(e));
+      // (O) acquire: as above; a read-modify-write, as in claim_or_wait().
+      e = pop_waiters_.fetch_add(0, std::memory_order_seq_cst);
+    }
     return status::closed;
   }
 
+  // Pushes item: claims a ticket (waiting until `deadline`; `blocked` is what
+  // to report if there was no room), then stores the item. A const item whose
+  // copy may throw is copied first, so that a throwing copy changes nothing.
   template <class U>
-  status push_impl(U& item, typename clock::time_point deadline) {
-    switch (slots_.acquire_or_closed(deadline)) {
-      case detail::wait_status::acquired:
-        return put(item);
-      case detail::wait_status::timed_out:
-        // Timed out while close() was closing: report closed, as after close().
-        return is_closed() ? closed_result() : status::timed_out;
-      case detail::wait_status::closed:
-        return closed_result();
-    }
-    return closed_result();
-  }
-
-  template <class U>
-  status try_push_impl(U& item) {
-    if (!slots_.try_acquire()) return is_closed() ? closed_result() : status::full;
-    return put(item);
-  }
-
-  // Holding one of `slots_`'s permits: copies a const item first (a throwing
-  // copy leaves everything as it was), then stores it.
-  template <class U>
-  status put(U& item) {
+  status push_impl(U& item, typename clock::time_point deadline, status blocked) {
     if constexpr (std::is_const_v<U> && !std::is_nothrow_copy_constructible_v<T>) {
-      // A copy that throws gives the place back (the guard's destructor), so
-      // the channel is as it was; no try block, so -fno-exceptions builds too.
-      struct give_back {
-        decltype(slots_)& slots;
-        bool armed = true;
-        ~give_back() {
-          if (armed) slots.release();
-        }
-      } guard{slots_};
       std::optional<T> copy;
-      copy.emplace(item);
-      guard.armed = false;
-      return store(*copy);
+      copy.emplace(item);  // may throw: nothing claimed yet
+      return push_impl(*copy, deadline, blocked);
     } else {
-      return store(item);
+      ticket t = 0;
+      bool ready = false;
+      switch (detail::claim_or_wait<Platform>([&] { return claim_push(t, ready); }, claim::blocked,
+                                              push_waiters_, deadline)) {
+        case claim::got:
+          store(t, ready, item);
+          return status::done;
+        case claim::blocked:
+          return blocked;
+        case claim::closed:
+          break;
+      }
+      return finish_closed();
     }
   }
 
-  // Holding one of `slots_`'s permits: takes a ticket and stores the item in its
-  // cell (moved, or copied without throwing), unless closed.
+  // Holding ticket t: stores the item in its cell (moved, or copied without
+  // throwing) and hands it to the consumer of t.
   template <class U>
-  status store(U& item) noexcept {
-    // acquire: pairs with close()'s release when this push finds it closed.
-    const std::uint64_t old = tail_.fetch_add(ticket_one + 1, std::memory_order_acquire);
-    if ((old & closed_bit) != 0) {
-      if ((old & in_flight_mask) == 0 && !Platform::mutated(mutation::channel_late_push_closes)) {
-        // Everyone in flight when close() began, and close() itself, has left:
-        // the last of them closes items_, maybe right now. This push must not
-        // become a second "last one out" and close items_ first, letting a
-        // consumer destroy the channel under that pending close. Any later
-        // leave that empties the count sees this bit: until this push leaves,
-        // the count cannot reach zero. relaxed: this thread's own leave()
-        // follows in modification order; nothing else is published.
-        tail_.fetch_or(drained_bit, std::memory_order_relaxed);
-      }
-      slots_.release();  // give the place back
-      leave();           // while in flight, the destructor's check counts this thread
-      return closed_result();
-    }
-    const ticket t = static_cast<ticket>(old >> 32);
-    cell& c = ring_[t & mask_];
-    wait_turn(c, t);  // the consumer of ticket t - R has emptied the cell
+  void store(ticket t, bool ready, U& item) noexcept {
+    cell& c = ring_[index_of(t)];
+    if (!ready)
+      detail::wait_turn<Platform>(c.stamp, t);  // the consumer of ticket t - lap_ empties the cell
     if constexpr (std::is_const_v<U>) {
       ::new (static_cast<void*>(c.bytes)) T(item);
     } else {
       ::new (static_cast<void*>(c.bytes)) T(std::move(item));
     }
     c.full.store(true);
-    publish(c, t + 1);  // the consumer of ticket t may take it
-    items_.release();
-    leave();  // after the release: items_ closes only once this item is counted
-    return status::done;
-  }
-
-  pop_result<T> pop_impl(typename clock::time_point deadline) {
-    switch (items_.acquire_or_closed(deadline)) {
-      case detail::wait_status::acquired:
-        return take();
-      case detail::wait_status::timed_out:
-        if (is_closed()) return finish_closed();
-        return {status::timed_out, {}};
-      case detail::wait_status::closed:
-        return {status::closed, {}};
+    if (Platform::mutated(mutation::channel_notify_after_publish)) {
+      detail::publish<Platform>(c.stamp, t + 1);
+      detail::notify<Platform>(
+          pop_waiters_);  // the bug: may touch a channel its consumer has destroyed
+      return;
     }
-    return {status::closed, {}};
+    // Wake a sleeping consumer first, then publish: the cell's stamp is this
+    // push's last access, so a consumer that takes the item (and then sees
+    // `closed`) may destroy the channel at once. A consumer woken early
+    // claims ticket t and waits for the stamp.
+    detail::notify<Platform>(pop_waiters_);
+    detail::publish<Platform>(c.stamp, t + 1);  // the consumer of ticket t may take it
   }
 
-  // The channel is closed and no item was counted: pushes that took their
-  // ticket before close() may still be storing, and items_ closes when the
-  // last one is done. Waits for that (it is bounded: they wait for nothing
-  // but pops already in progress), then pops or reports closed.
-  pop_result<T> finish_closed() {
-    if (items_.acquire_or_closed(clock::time_point::max()) == detail::wait_status::acquired) {
-      return take();
+  // Pops an item: claims a ticket (waiting until `deadline`; `blocked` is what
+  // to report if there was none), then takes the item.
+  pop_result<T> pop_impl(typename clock::time_point deadline, status blocked) {
+    ticket h = 0;
+    bool ready = false;
+    switch (detail::claim_or_wait<Platform>([&] { return claim_pop(h, ready); }, claim::blocked,
+                                            pop_waiters_, deadline)) {
+      case claim::got:
+        return take(h, ready);
+      case claim::blocked:
+        return {blocked, {}};
+      case claim::closed:
+        break;
     }
-    return {status::closed, {}};
+    return {finish_closed(), {}};
   }
 
-  // Holding one of `items_`'s permits: takes a ticket and moves its item out.
-  pop_result<T> take() {
-    // relaxed: a ticket only needs to be unique; the cell's turn orders the data.
-    const ticket h = static_cast<ticket>(head_.fetch_add(1, std::memory_order_relaxed));
-    cell& c = ring_[h & mask_];
-    wait_turn(c, h + 1);  // the producer of ticket h has stored its item
+  // Holding ticket h: moves its item out and passes the cell to the producer
+  // of ticket h + lap_.
+  pop_result<T> take(ticket h, bool ready) {
+    cell& c = ring_[index_of(h)];
+    if (!ready)
+      detail::wait_turn<Platform>(c.stamp, h + 1);  // the producer of ticket h stores its item
     const bool full = c.full.load();
     detail::expects<Platform>(full, "channel: internal error, popped an empty cell");
     if (Platform::mutated(mutation::channel_early_publish)) {
-      publish(c, h + ticket(mask_ + 1));  // the bug: frees the cell before reading it
+      detail::publish<Platform>(c.stamp, h + lap_);  // the bug: frees the cell before reading it
       pop_result<T> r{status::done, std::optional<T>(std::move(*c.get()))};
       c.destroy();
-      slots_.release();
+      detail::notify<Platform>(push_waiters_);
       return r;
     }
     pop_result<T> r{status::done, std::optional<T>(std::move(*c.get()))};
     c.destroy();
-    publish(c, h + ticket(mask_ + 1));  // the producer of ticket h + R may fill it
-    slots_.release();
+    detail::publish<Platform>(c.stamp, h + lap_);  // the producer of ticket h + lap_ may fill it
+    detail::notify<Platform>(push_waiters_);       // a producer waiting for room may claim
     return r;
   }
 
   // Producers and consumers each update their own cache line (tail_, head_),
-  // and the two semaphores have one each: sharing a line would make every
-  // operation wait for a line that an unrelated update just took.
+  // and each waiting place has its own: a line shared by the two ends would
+  // move between their CPUs on every operation.
   static constexpr std::size_t line = 64;
   const std::size_t capacity_;
-  const std::size_t mask_;  // R - 1
+  const ticket lap_;  // bit_ceil(capacity + 1): ticket t's cell is t mod lap_
   const detail::fixed_array<cell> ring_;
-  alignas(line) semaphore slots_;  // free places
-  alignas(line) semaphore items_;  // stored items, counted once their cell is filled
-  alignas(line) typename Platform::template atomic<std::uint64_t> tail_;  // see ticket_one
-  alignas(line) typename Platform::template atomic<std::uint64_t> head_;  // next consumer ticket
+  alignas(line) word tail_;          // next producer ticket, closed bit
+  alignas(line) word head_;          // next consumer ticket
+  alignas(line) word push_waiters_;  // producers waiting for room
+  alignas(line) word pop_waiters_;   // consumers waiting for items; `finished`
 };
 
 // A bounded MPMC channel on the OS platform.
@@ -583,16 +581,20 @@ using channel = basic_channel<T, os_platform>;
 
 }  // namespace vsem
 
-// Why a thread that sees `closed` may destroy the channel at once (see leave()):
-// a push P is in flight when C calls close(); consumer Q waits. tail_: closed, in flight.
-//   1  P  fetch_add: ticket t, saw open      (0, 1)
-//   2  C  compare-exchange: closed, +1       (1, 2)
-//   3  C  slots_.close(); leave() saw 2      (1, 1)   items_ open
-//   4  P  stores its item; items_.release()  (1, 1)   one item
-//   5  P  leave() saw (1, 1): last one out   (1, 0)   P closes items_, its last access
-//   6  Q  takes P's item, then sees closed; may destroy the channel
-// Closing items_ at step 3 (mutant channel_close_ignores_in_flight) lets Q see
-// `closed` before step 4 and destroy the channel under P; not counting C in
-// flight (channel_close_not_in_flight) lets P close items_ while C is still in
-// slots_.close(). A push after step 2 sees `closed`, gives its place back,
-// leaves, and waits for items_ to close (closed_result()).
+// Why a thread that sees `closed` may destroy the channel at once: producer P
+// has claimed ticket 0 when C calls close(); consumer Q pops (and owns the
+// channel). tail_ = (closed, next ticket); stamp of cell 0; finished bit.
+//   1  P  compare-exchange of tail_: ticket 0   (0, 1)  stamp 0   finished 0
+//   2  C  fetch_or: closed                      (1, 1)  stamp 0   finished 0
+//   3  Q  claims ticket 0 (tail_ > head_), waits for stamp 1
+//   4  C  wakes producers; sets finished (last access), then a futex wake
+//   5  P  stores, wakes consumers, exchange: stamp 1 (P's last access)
+//   6  Q  takes P's item; head_ = tail_ = 1 and closed: drained
+//   7  Q  sees finished (step 4): returns closed; may destroy the channel
+// Q reports closed only after steps 4 and 5. A consumer that reported closed
+// from tail_ alone while P is storing (mutant channel_close_ignores_in_flight)
+// stops before P's item arrives; one that does not wait for `finished`
+// (channel_report_closed_early) may destroy the channel under step 4; a P
+// that wakes consumers after step 5 (channel_notify_after_publish) touches
+// the channel after Q may have destroyed it. A push that arrives after step 2
+// claims nothing: its compare-exchange sees `closed`.

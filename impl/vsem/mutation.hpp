@@ -26,13 +26,13 @@ enum class mutation {
   waiter_count_off_by_one,  // a waiter that takes a permit does not deregister
   covered_counts_own_permits,  // release counts its own new permits as covering waiters
   // channel (vsem/channel.hpp)
-  channel_close_no_wake,            // close() marks its semaphores closed but wakes no waiter
+  channel_close_no_wake,            // close() marks the channel closed but wakes no waiter
   channel_close_skips_producers,    // close() forgets producers blocked on a full channel
   channel_early_publish,            // pop hands the cell to the next producer before moving out
-  channel_close_ignores_in_flight,  // close() lets consumers see closed while pushes still store
-  channel_close_not_in_flight,      // close() does not count itself in flight (the earlier order)
-  channel_push_closed_early,        // a push returns closed without waiting for close() to finish
-  channel_late_push_closes,         // a push that finds close() finished can close items_ again
+  channel_close_ignores_in_flight,  // a pop sees closed while pushes that claimed still store
+  channel_report_closed_early,      // push or pop returns closed before close() has finished
+  channel_notify_after_publish,     // a push wakes consumers after handing its item over
+  channel_claim_when_full,          // a push claims a ticket whose cell holds an unclaimed item
   count_                            // number of enumerators; keep last
 };
 
@@ -54,9 +54,9 @@ inline constexpr const char* mutation_names[] = {
     "channel_close_skips_producers",
     "channel_early_publish",
     "channel_close_ignores_in_flight",
-    "channel_close_not_in_flight",
-    "channel_push_closed_early",
-    "channel_late_push_closes",
+    "channel_report_closed_early",
+    "channel_notify_after_publish",
+    "channel_claim_when_full",
 };
 static_assert(sizeof(mutation_names) / sizeof(mutation_names[0]) ==
                   static_cast<unsigned>(mutation::count_),

@@ -63,12 +63,9 @@ namespace detail {
 inline constexpr std::ptrdiff_t semaphore_count_limit = 0x7fffffff;
 
 // How a blocking acquire ended.
-enum class wait_status { acquired, timed_out, closed };
+enum class wait_status { acquired, timed_out };
 
 }  // namespace detail
-
-template <class T, class Platform>
-class basic_channel;
 
 template <std::ptrdiff_t LeastMaxValue = detail::semaphore_count_limit,
           class Platform = os_platform>
@@ -80,16 +77,10 @@ class counting_semaphore {
   using clock = typename Platform::clock;
   using state_t = std::uint64_t;
 
-  // State word layout: bits 0..30 count the permits and bit 31 is the
-  // "closed" flag (only vsem::channel closes a semaphore); together they are
-  // the futex word (bits 0..31, see vsem/platform.hpp). Bits 32..62 count the
-  // registered waiters. A waiter sleeps only while the futex word is 0: no
-  // permit and not closed. Bit 63 is set once a thread has slept in
-  // wait_closed() (channel only; never cleared), which sleeps on the same
-  // futex word whatever the count.
+  // State word layout: bits 0..30 count the permits (bit 31 stays 0); they
+  // are the futex word (bits 0..31, see vsem/platform.hpp). Bits 32..62 count
+  // the registered waiters. A waiter sleeps only while the futex word is 0.
   static constexpr state_t one_waiter = state_t{1} << 32;
-  static constexpr state_t closed_bit = state_t{1} << 31;
-  static constexpr state_t close_sleeper_bit = state_t{1} << 63;
   static constexpr std::uint32_t count_of(state_t s) noexcept {
     return static_cast<std::uint32_t>(s) & 0x7fffffffu;
   }
@@ -169,13 +160,6 @@ class counting_semaphore {
     // without this rule every release that finds it registered would make a
     // futile wake system call. (Proof sketch with interleavings: the end of
     // this file; models no_lost_wakeup/*.)
-    if ((old & close_sleeper_bit) != 0) {
-      // A thread in wait_closed() sleeps on this word too, and a wake of n
-      // could reach it instead of a waiter that needs a permit: wake them all.
-      // (Only while a channel is closing: see wait_closed().)
-      Platform::wake(self, INT_MAX);
-      return;
-    }
     const std::uint32_t waiters = waiters_of(old);
     const std::uint32_t covered =
         Platform::mutated(mutation::covered_counts_own_permits)
@@ -251,74 +235,6 @@ class counting_semaphore {
   }
 
  private:
-  template <class, class>
-  friend class basic_channel;
-
-  // For vsem::channel: like acquire(), but also returns (with `closed`) once the
-  // semaphore is closed and holds no permit; permits released before or after
-  // close() are still handed out. Timed when `deadline` is not max().
-  detail::wait_status acquire_or_closed(typename clock::time_point deadline) noexcept {
-    if (try_acquire()) return detail::wait_status::acquired;
-    if (deadline == clock::time_point::max()) return acquire_slow<false>(deadline);
-    if (deadline <= clock::now()) {
-      // A deadline already passed: a try. Once closed, try again: permits
-      // released before close() are visible after it, and must still be taken.
-      if (!is_closed()) return detail::wait_status::timed_out;
-      return try_acquire() ? detail::wait_status::acquired : detail::wait_status::closed;
-    }
-    return acquire_slow<true>(deadline);
-  }
-
-  // For vsem::channel: marks the semaphore closed and wakes every waiter. A
-  // closed semaphore still counts and hands out permits; acquire_or_closed()
-  // returns `closed` instead of sleeping when none is left. Like release(), it
-  // touches nothing of the object after its read-modify-write: a thread that
-  // sees the flag may destroy the object while this call is still running.
-  void close() noexcept {
-    const auto* const self = &state_;
-    // release: a waiter that sees the flag (acquire loads below) also sees what
-    // the closer did before closing.
-    const state_t old = state_.fetch_or(closed_bit, std::memory_order_release);
-    // From here on only `old` and `self` may be used (see release()).
-    const bool sleepers = waiters_of(old) != 0 || (old & close_sleeper_bit) != 0;
-    if (sleepers && !Platform::mutated(mutation::channel_close_no_wake)) {
-      Platform::wake(self, INT_MAX);
-    }
-  }
-
-  // For vsem::channel: returns once the semaphore is closed; takes no permit.
-  // Announces itself with close_sleeper_bit before it sleeps, so that close()
-  // wakes it, and so that release() wakes everybody rather than a number of
-  // sleepers that could be this thread instead of a waiter for a permit. The
-  // channel calls it only after its close() has begun, and close() never
-  // blocks, so the wait is short.
-  void wait_closed() noexcept {
-    // acquire: pairs with close()'s release, as in is_closed().
-    state_t s = state_.load(std::memory_order_acquire);
-    for (;;) {
-      if ((s & closed_bit) != 0) return;
-      if ((s & close_sleeper_bit) == 0) {
-        // acquire: on failure `s` may show the flag, set by close()'s release.
-        // (Success only announces this sleeper to the read-modify-writes of
-        // release() and close(), which read it in modification order; g++
-        // rejects a failure order stronger than the success order.)
-        if (!state_.compare_exchange_strong(s, s | close_sleeper_bit, std::memory_order_acquire,
-                                            std::memory_order_acquire)) {
-          continue;
-        }
-        s |= close_sleeper_bit;
-      }
-      Platform::wait(state_, static_cast<std::uint32_t>(s));  // while count and flag are unchanged
-      // acquire: as above.
-      s = state_.load(std::memory_order_acquire);
-    }
-  }
-
-  bool is_closed() const noexcept {
-    // acquire: pairs with close()'s release.
-    return (state_.load(std::memory_order_acquire) & closed_bit) != 0;
-  }
-
   static constexpr std::memory_order acquire_order() noexcept {
     return Platform::mutated(mutation::relaxed_acquire) ? std::memory_order_relaxed
                                                         : std::memory_order_acquire;
@@ -348,15 +264,6 @@ class counting_semaphore {
           return wait_status::acquired;
         }
         continue;  // `s` now holds the current state
-      }
-      if ((s & closed_bit) != 0) {
-        // Closed and empty: deregister and report it. acquire: pairs with
-        // close()'s release.
-        if (state_.compare_exchange_strong(s, s - one_waiter, std::memory_order_acquire,
-                                           std::memory_order_relaxed)) {
-          return wait_status::closed;
-        }
-        continue;
       }
       if (Timed && timed_out) {
         if (Platform::mutated(mutation::timeout_keeps_waiter)) return wait_status::timed_out;
@@ -441,5 +348,5 @@ using binary_semaphore = basic_binary_semaphore<>;
 //   3     W1      runs; CAS takes a permit      (1, 0)
 //
 // Waking whenever a waiter is registered would make step 2 a system call that
-// wakes nobody; in the channel that was 1.0-2.2 futile wakes per item.
+// wakes nobody; in a two-semaphore channel that was 1.0-2.2 futile wakes per item.
 // ---------------------------------------------------------------------------

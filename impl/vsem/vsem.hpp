@@ -5,4 +5,4 @@
 #include "platform.hpp"
 #include "semaphore.hpp"
 
-#include "channel.hpp"  // vsem::channel, built on the semaphore
+#include "channel.hpp"  // vsem::channel

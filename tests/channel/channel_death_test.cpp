@@ -90,7 +90,7 @@ TYPED_TEST(channel_death, capacity_zero) {
   EXPECT_DEATH(chan<TypeParam>(0), VSEM_VIOLATION("channel capacity must be at least 1"));
 }
 
-// A capacity above 2^31 - 1 (the semaphores' limit) is rejected before any
+// A capacity above 2^31 - 1 (the limit of the ticket arithmetic) is rejected before any
 // allocation.
 TYPED_TEST(channel_death, capacity_above_the_count_limit) {
   EXPECT_DEATH(chan<TypeParam>(std::size_t{1} << 31),
@@ -101,21 +101,21 @@ TYPED_TEST(channel_death, capacity_above_the_count_limit) {
 TYPED_TEST(channel_death, destroy_while_blocked_in_pop) {
   EXPECT_DEATH((destroy_while_blocked<chan<TypeParam>>(
                    1, [](auto&) {}, [](auto& ch) { (void)ch.pop(); })),
-               VSEM_VIOLATION("channel destroyed while a thread is inside push, pop or close"));
+               VSEM_VIOLATION("channel destroyed while a thread is blocked in push or pop"));
 }
 
 // Destroying a channel while a consumer is blocked in a timed pop.
 TYPED_TEST(channel_death, destroy_while_blocked_in_try_pop_for) {
   EXPECT_DEATH((destroy_while_blocked<chan<TypeParam>>(
                    1, [](auto&) {}, [](auto& ch) { (void)ch.try_pop_for(1h); })),
-               VSEM_VIOLATION("channel destroyed while a thread is inside push, pop or close"));
+               VSEM_VIOLATION("channel destroyed while a thread is blocked in push or pop"));
 }
 
 // Destroying a channel while a producer is blocked in push() on a full channel.
 TYPED_TEST(channel_death, destroy_while_blocked_in_push) {
   EXPECT_DEATH((destroy_while_blocked<chan<TypeParam>>(
                    1, [](auto& ch) { (void)ch.push(1); }, [](auto& ch) { (void)ch.push(2); })),
-               VSEM_VIOLATION("channel destroyed while a thread is inside push, pop or close"));
+               VSEM_VIOLATION("channel destroyed while a thread is blocked in push or pop"));
 }
 
 }  // namespace

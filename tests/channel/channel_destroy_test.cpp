@@ -23,6 +23,7 @@
 #include <thread>
 
 #include <vsem/channel.hpp>
+#include <vsem/semaphore.hpp>
 
 #include "support/test_support.hpp"
 

@@ -230,9 +230,9 @@ TYPED_TEST(channel_items, items_left_inside_are_destroyed_with_the_channel) {
   EXPECT_EQ(t.copies.load(), 0);
 }
 
-// A capacity that is not a power of two: the ring has 4 cells for capacity 3,
-// but the channel still holds exactly 3 items.
-TYPED_TEST(channel_items, capacity_3_holds_exactly_3_on_a_ring_of_4) {
+// A capacity that is not a power of two (tickets run in laps of 4 for capacity
+// 3): the channel holds exactly 3 items, whatever cell a lap starts at.
+TYPED_TEST(channel_items, capacity_3_holds_exactly_3_at_every_offset) {
   chan<int, TypeParam> ch(3);
   for (int round = 0; round < 5; ++round) {  // start at different ring offsets
     for (int k = 0; k < 3; ++k) ASSERT_EQ(ch.try_push(k), channel_status::done);
@@ -243,9 +243,8 @@ TYPED_TEST(channel_items, capacity_3_holds_exactly_3_on_a_ring_of_4) {
   }
 }
 
-// Pushes rejected after close() still take tickets (one fetch_add both takes
-// a ticket and reads `closed`); destruction must destroy exactly the stored
-// items, not the cells those tickets point at.
+// Pushes rejected after close() claim nothing; destruction must destroy
+// exactly the stored items, whatever the rejected pushes did.
 TYPED_TEST(channel_items, rejected_pushes_after_close_do_not_confuse_destruction) {
   tally t;
   auto ch = std::make_unique<chan<counted, TypeParam>>(3);
