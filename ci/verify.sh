@@ -5,8 +5,9 @@
 #   e.g.  ci/verify.sh --deep
 #
 # Runs ci/deps.sh --verify (only what verification needs), configures and builds the `model` preset, then runs
-# build/model/models/vsem-verify with the given arguments (from the repository root).
-# Traces, JUnit XML and a JSON report go to build/model/verify-results/.
+# build/model/models/vsem-verify (the models and mutants) and build/model/models/lin/vsem-lin-clients
+# (the generated clients, checked for linearizability) with the given arguments (from the repository
+# root). Traces, JUnit XML and a JSON report go to build/model/verify-results/ (the clients' under lin/).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,3 +37,6 @@ step build cmake --build --preset model -j"${VSEM_BUILD_JOBS:-2}"
 
 step vsem-verify build/model/models/vsem-verify --out build/model/verify-results \
   --junit build/model/verify-results/junit.xml --json build/model/verify-results/report.json "$@"
+
+step vsem-lin-clients build/model/models/lin/vsem-lin-clients --out build/model/verify-results/lin \
+  --junit build/model/verify-results/lin/junit.xml --json build/model/verify-results/lin/report.json "$@"

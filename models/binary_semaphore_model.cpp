@@ -80,9 +80,10 @@ VSEM_REGISTER_RUNS(
                                       "a relaxed permit-taking CAS lets two critical sections race",
                                       full_search(), rl::test_result_data_race, "semaphore.hpp",
                                       "compare_exchange_strong(s, s - 1, acquire_order()"),
-    mutant_run<two_threads_one_round>(vsem::mutation::relaxed_release, "binary_semaphore/lock_2x1",
-                                      "a relaxed release lets two critical sections race",
-                                      full_search(), rl::test_result_data_race, "semaphore.hpp",
-                                      "state_.fetch_add(static_cast<state_t>(update), order)"))
+    mutant_run<two_threads_one_round>(
+        vsem::mutation::relaxed_release, "binary_semaphore/lock_2x1",
+        "a relaxed release lets two critical sections race", full_search(),
+        rl::test_result_data_race, "semaphore.hpp",
+        "state_.fetch_add(static_cast<state_t>(update), release_order())"))
 
 }  // namespace

@@ -46,6 +46,6 @@ VSEM_REGISTER_RUNS(model_run<destroy_after_acquire>(
                        vsem::mutation::touch_after_release, "destruction",
                        "release reading the object after publishing its permit reads freed memory",
                        full_search(), rl::test_result_access_to_freed_memory, "semaphore.hpp",
-                       "(void)state_.load(std::memory_order_relaxed);  // the bug"))
+                       "(void)self->load(std::memory_order_relaxed);  // the bug"))
 
 }  // namespace

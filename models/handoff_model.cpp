@@ -29,7 +29,8 @@ struct handoff : vsem::engine::test<handoff, 2> {
 };
 
 using namespace vsem::verify;
-constexpr const char* release_publish = "state_.fetch_add(static_cast<state_t>(update), order)";
+constexpr const char* release_publish =
+    "state_.fetch_add(static_cast<state_t>(update), release_order())";
 
 VSEM_REGISTER_RUNS(
     model_run<handoff>("handoff", "release happens-before acquire; the consumer always returns",

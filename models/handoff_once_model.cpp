@@ -35,7 +35,7 @@ VSEM_REGISTER_RUNS(
                              "a wake before the permit is visible finds nothing to take and the "
                              "waiter sleeps again: deadlock",
                              full_search(), rl::test_result_deadlock, "semaphore.hpp",
-                             "state_.fetch_add(static_cast<state_t>(update), order)"),
+                             "state_.fetch_add(static_cast<state_t>(update), release_order())"),
     mutant_run<handoff_once>(vsem::mutation::waiter_count_off_by_one, "handoff_once",
                              "a waiter that never deregisters leaves the waiter count high",
                              full_search(), rl::test_result_user_assert_failed, "semaphore.hpp",

@@ -197,7 +197,7 @@ VSEM_REGISTER_RUNS(
         vsem::mutation::covered_counts_own_permits, "no_lost_wakeup/2_waiters_release_2",
         "release(2) that counts its own permits as covering both waiters wakes none: deadlock",
         full_search(), rl::test_result_deadlock, "semaphore.hpp",
-        "state_.fetch_add(static_cast<state_t>(update), order)"),
+        "state_.fetch_add(static_cast<state_t>(update), release_order())"),
     mutant_run<two_waiters_release_2>(
         vsem::mutation::wake_one_for_many, "no_lost_wakeup/2_waiters_release_2",
         "release(2) that wakes one waiter strands the other: deadlock", full_search(),

@@ -42,6 +42,6 @@ VSEM_REGISTER_RUNS(
         vsem::mutation::wake_only_from_zero, "libcxx_46357_two_waiters",
         "libc++ 46357's release (wake only on 0 -> 1) strands the second waiter: deadlock",
         context_bound(2), rl::test_result_deadlock, "semaphore.hpp",
-        "state_.fetch_add(static_cast<state_t>(update), order)"))
+        "state_.fetch_add(static_cast<state_t>(update), release_order())"))
 
 }  // namespace

@@ -77,7 +77,9 @@ def catalogue_rows(text):
         name = line[:cols[1]].split()[0]
         killer = line[cols[1]:cols[2]].strip()
         failure = line[cols[2]:cols[3]].strip()
-        if "SURVIVED" in line:
+        if "CLIENTS ONLY" in line:  # caught by vsem-lin-clients, not run here
+            rows[name] = ("-", "-", "CLIENTS ONLY")
+        elif "SURVIVED" in line:
             rows[name] = ("-", "-", "SURVIVED")
         elif line.rstrip().endswith("SKIPPED"):  # the next line says why
             why = lines[i + 1].strip() if i + 1 < len(lines) else ""
@@ -138,16 +140,19 @@ def mutants_table(relacy_rows, genmc_rows, notes, used):
         gk, gf, gv = genmc_rows.get(m, ("-", "-", "NOT RUN"))
         key = "mutant:" + m
         differ = (rv == "SURVIVED") != (gv == "SURVIVED") or gv in ("NOT RUN", "SKIPPED")
+        clients = rv == gv == "CLIENTS ONLY"
         note = notes.get(key, "")
         if note:
             used.add(key)
+        elif clients:
+            note = "linearizability only: caught by the generated clients (Relacy)"
         elif gv == "SKIPPED":  # its runs' reason, from models/genmc_tier.cpp
             note = gf
         elif differ:
             unexplained.append(key)
-        r = "survived" if rv == "SURVIVED" else f"{rk}, {rf}"
-        g = {"SURVIVED": "**survived**", "NOT RUN": "not run", "SKIPPED": "skipped"}.get(
-            gv, f"{gk}, {gf}")
+        r = {"SURVIVED": "survived", "CLIENTS ONLY": "not run here"}.get(rv, f"{rk}, {rf}")
+        g = {"SURVIVED": "**survived**", "NOT RUN": "not run", "SKIPPED": "skipped",
+             "CLIENTS ONLY": "not run here"}.get(gv, f"{gk}, {gf}")
         out.append(f"| {m} | {_cell(r)} | {_cell(g)} | {_cell(note)} |")
     return "\n".join(out), unexplained
 

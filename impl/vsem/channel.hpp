@@ -156,7 +156,7 @@ class basic_channel {
   static_assert(std::is_nothrow_destructible_v<T>, "vsem::channel<T> needs a noexcept destructor");
 
   using clock = typename Platform::clock;
-  using word = typename Platform::template atomic<std::uint64_t>;
+  using word = detail::wait_word<Platform>;
   using status = channel_status;
   // A ticket names one push and the pop of its item: lap * lap_ + index, where
   // index (0 .. capacity - 1) is the cell. Tickets wrap at 2^32; lap_ is a
@@ -176,13 +176,14 @@ class basic_channel {
   // Orders. The claims and the sleep/wake handshake need seq_cst (their
   // comments say why). Every other access to tail_, head_, the stamps and the
   // waiting words is seq_cst too, where acquire, release or relaxed would do
-  // (each comment names the weaker order that suffices, marked "(O)"): on
-  // x86-64 a seq_cst load is a plain load and the exchanges and
-  // read-modify-writes are locked instructions either way, and on AArch64 a
-  // seq_cst load is the same LDAR an acquire load may use. What it buys is
-  // search: a seq_cst load of a word that only seq_cst operations write has
-  // one value to read in Relacy's search (and fewer in GenMC's), which keeps
-  // the channel's models exhaustive at useful bounds.
+  // (each comment names the weaker order that suffices, marked "(O)"). On
+  // x86-64 that costs nothing: a seq_cst load is a plain load, and exchanges
+  // and read-modify-writes are locked instructions whatever the order. On
+  // AArch64 a seq_cst load is an LDAR, as an acquire load may be, and the
+  // relaxed guesses become LDAR instead of LDR (not measured). What it buys is
+  // search: in Relacy, a seq_cst load of a word that only seq_cst operations
+  // write has one value to read, which keeps the channel's models exhaustive
+  // at useful bounds.
 
   // What an attempt to claim a ticket found.
   enum class claim { got, blocked, closed };  // blocked: full (push) or empty (pop)
@@ -402,6 +403,9 @@ class basic_channel {
         if (ticket(head + lap_) == t && !Platform::mutated(mutation::channel_claim_when_full)) {
           return claim::blocked;
         }
+        if (Platform::mutated(mutation::channel_full_while_claimed)) {
+          return claim::blocked;  // the bug: a cell still being emptied counts as full
+        }
       }
       // seq_cst: the claim, ordered against close() and against a consumer's
       // registration to sleep (see notify()). relaxed on failure: retries.
@@ -415,8 +419,9 @@ class basic_channel {
 
   // One attempt to claim the next consumer ticket `h`: got (the caller must
   // take from cell h once its stamp is h + 1; `ready`: it is already),
-  // blocked (empty) or closed (closed and drained).
-  claim claim_pop(ticket& h, bool& ready) noexcept {
+  // blocked (empty) or closed (closed and drained). (`trying`: the caller
+  // reports empty rather than wait; only a mutant reads it.)
+  claim claim_pop(ticket& h, bool& ready, bool trying) noexcept {
     // (O) relaxed: a guess, validated by the compare-exchange.
     std::uint64_t head = head_.load(std::memory_order_seq_cst);
     for (;;) {
@@ -436,6 +441,9 @@ class basic_channel {
         const std::uint64_t tail = tail_.load(std::memory_order_seq_cst);
         if (static_cast<ticket>(tail) == h) {
           return (tail & closed_bit) != 0 ? claim::closed : claim::blocked;
+        }
+        if (trying && Platform::mutated(mutation::channel_empty_while_claimed)) {
+          return claim::blocked;  // the bug: a claimed item still being stored counts as none
         }
         if ((tail & closed_bit) != 0 &&
             Platform::mutated(mutation::channel_close_ignores_in_flight)) {
@@ -509,18 +517,14 @@ class basic_channel {
       ::new (static_cast<void*>(c.bytes)) T(std::move(item));
     }
     c.full.store(true);
-    if (Platform::mutated(mutation::channel_notify_after_publish)) {
-      detail::publish<Platform>(c.stamp, t + 1);
-      detail::notify<Platform>(
-          pop_waiters_);  // the bug: may touch a channel its consumer has destroyed
-      return;
-    }
     // Wake a sleeping consumer first, then publish: the cell's stamp is this
     // push's last access, so a consumer that takes the item (and then sees
     // `closed`) may destroy the channel at once. A consumer woken early
-    // claims ticket t and waits for the stamp.
-    detail::notify<Platform>(pop_waiters_);
-    detail::publish<Platform>(c.stamp, t + 1);  // the consumer of ticket t may take it
+    // claims ticket t and waits for the stamp. (The mutant wakes after.)
+    const bool late = Platform::mutated(mutation::channel_notify_after_publish);
+    if (!late) detail::notify<Platform>(pop_waiters_);
+    detail::publish<Platform>(c.stamp, t + 1);         // the consumer of ticket t may take it
+    if (late) detail::notify<Platform>(pop_waiters_);  // the bug: the channel may be freed
   }
 
   // Pops an item: claims a ticket (waiting until `deadline`; `blocked` is what
@@ -528,8 +532,9 @@ class basic_channel {
   pop_result<T> pop_impl(typename clock::time_point deadline, status blocked) {
     ticket h = 0;
     bool ready = false;
-    switch (detail::claim_or_wait<Platform>([&] { return claim_pop(h, ready); }, claim::blocked,
-                                            pop_waiters_, deadline)) {
+    const bool trying = deadline == clock::time_point::min();
+    switch (detail::claim_or_wait<Platform>([&] { return claim_pop(h, ready, trying); },
+                                            claim::blocked, pop_waiters_, deadline)) {
       case claim::got:
         return take(h, ready);
       case claim::blocked:
@@ -548,17 +553,12 @@ class basic_channel {
       detail::wait_turn<Platform>(c.stamp, h + 1);  // the producer of ticket h stores its item
     const bool full = c.full.load();
     detail::expects<Platform>(full, "channel: internal error, popped an empty cell");
-    if (Platform::mutated(mutation::channel_early_publish)) {
-      detail::publish<Platform>(c.stamp, h + lap_);  // the bug: frees the cell before reading it
-      pop_result<T> r{status::done, std::optional<T>(std::move(*c.get()))};
-      c.destroy();
-      detail::notify<Platform>(push_waiters_);
-      return r;
-    }
+    const bool early = Platform::mutated(mutation::channel_early_publish);
+    if (early) detail::publish<Platform>(c.stamp, h + lap_);  // the bug: before the move
     pop_result<T> r{status::done, std::optional<T>(std::move(*c.get()))};
     c.destroy();
-    detail::publish<Platform>(c.stamp, h + lap_);  // the producer of ticket h + lap_ may fill it
-    detail::notify<Platform>(push_waiters_);       // a producer waiting for room may claim
+    if (!early) detail::publish<Platform>(c.stamp, h + lap_);  // ticket h + lap_ may fill it
+    detail::notify<Platform>(push_waiters_);  // a producer waiting for room may claim
     return r;
   }
 

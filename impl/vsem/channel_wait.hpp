@@ -66,31 +66,32 @@ Result claim_or_wait(Attempt attempt, Result blocked, wait_word<Platform>& place
   return r;
 }
 
-// After a claim: wakes one thread sleeping at `place`, if any.
+// Advances the epoch of `place` (`e`: its value as last read) and wakes up to
+// n of the threads sleeping there.
 template <class Platform>
-void notify(wait_word<Platform>& place) noexcept {
-  // seq_cst: after this thread's claim in the single total order, so it sees
-  // the registration of any sleeper whose last check missed the claim.
-  std::uint64_t e = place.load(std::memory_order_seq_cst);
-  if ((e >> 32) == 0) return;  // nobody sleeps
+void bump_and_wake(wait_word<Platform>& place, std::uint64_t e, int n) noexcept {
   // (O) release: pairs with the woken thread's read after its wait
   // (claim_or_wait). relaxed on failure: retries.
   while (!place.compare_exchange_strong(e, bumped(e), std::memory_order_seq_cst,
                                         std::memory_order_relaxed)) {
   }
-  Platform::wake(&place, 1);
+  Platform::wake(&place, n);
+}
+
+// After a claim: wakes one thread sleeping at `place`, if any.
+template <class Platform>
+void notify(wait_word<Platform>& place) noexcept {
+  // seq_cst: after this thread's claim in the single total order, so it sees
+  // the registration of any sleeper whose last check missed the claim.
+  const std::uint64_t e = place.load(std::memory_order_seq_cst);
+  if ((e >> 32) != 0) bump_and_wake<Platform>(place, e, 1);  // someone sleeps
 }
 
 // Wakes every thread sleeping at `place`.
 template <class Platform>
 void wake_all(wait_word<Platform>& place) noexcept {
   // relaxed: a guess for the compare-exchange.
-  std::uint64_t e = place.load(std::memory_order_relaxed);
-  // (O) release: as in notify(). relaxed on failure: retries.
-  while (!place.compare_exchange_strong(e, bumped(e), std::memory_order_seq_cst,
-                                        std::memory_order_relaxed)) {
-  }
-  Platform::wake(&place, INT_MAX);
+  bump_and_wake<Platform>(place, place.load(std::memory_order_relaxed), INT_MAX);
 }
 
 // Waits until the stamp (bits 0..31 of `stamp`) is `want`: spins briefly,

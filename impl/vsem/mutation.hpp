@@ -33,7 +33,11 @@ enum class mutation {
   channel_report_closed_early,      // push or pop returns closed before close() has finished
   channel_notify_after_publish,     // a push wakes consumers after handing its item over
   channel_claim_when_full,          // a push claims a ticket whose cell holds an unclaimed item
-  count_                            // number of enumerators; keep last
+  // Caught only by the generated clients' linearizability check (models/lin/):
+  channel_empty_while_claimed,  // try_pop reports empty while a push that claimed its cell stores
+  channel_full_while_claimed,   // a push reports full while a pop that claimed its cell moves out
+  try_acquire_defers,           // try_acquire fails while waiters are registered, permits or not
+  count_                        // number of enumerators; keep last
 };
 
 namespace detail {
@@ -57,11 +61,22 @@ inline constexpr const char* mutation_names[] = {
     "channel_report_closed_early",
     "channel_notify_after_publish",
     "channel_claim_when_full",
+    "channel_empty_while_claimed",
+    "channel_full_while_claimed",
+    "try_acquire_defers",
 };
 static_assert(sizeof(mutation_names) / sizeof(mutation_names[0]) ==
                   static_cast<unsigned>(mutation::count_),
               "one name per mutation");
 }  // namespace detail
+
+// True for the mutations that only the generated clients' linearizability
+// check catches (vsem-lin-clients); the hand-written models' properties are
+// not meant to, and `vsem-verify --mutants` lists them as such.
+constexpr bool caught_by_clients_only(mutation m) noexcept {
+  return m == mutation::channel_empty_while_claimed || m == mutation::channel_full_while_claimed ||
+         m == mutation::try_acquire_defers;
+}
 
 // Printable name of a mutation, as used on the vsem-verify command line.
 constexpr const char* name(mutation m) noexcept {

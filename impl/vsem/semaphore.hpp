@@ -127,48 +127,17 @@ class counting_semaphore {
     detail::expects<Platform>(update <= max(), "counting_semaphore::release: update exceeds max()");
     if (update == 0) return;
     const auto* const self = &state_;  // the futex key; address arithmetic, no access
-    const auto order = Platform::mutated(mutation::relaxed_release) ? std::memory_order_relaxed
-                                                                    : std::memory_order_release;
-    if (Platform::mutated(mutation::wake_before_publish)) {
-      // The bug: wakes first; the woken waiter finds no permit and sleeps again.
-      const auto waiting = waiters_of(state_.load(std::memory_order_relaxed));  // mutant read
-      if (waiting != 0) Platform::wake(self, static_cast<int>(waiting));
-    }
+    mutant_before_publish();           // model builds only; see "Mutants" below
     // release: pairs with the acquire CAS (try_acquire / acquire_slow) that
     // takes one of these permits, directly or through the release sequence.
-    const state_t old = state_.fetch_add(static_cast<state_t>(update), order);
+    const state_t old = state_.fetch_add(static_cast<state_t>(update), release_order());
     // From here on an acquirer may have taken the permit and destroyed *this:
     // only `old`, `update` and `self` may be used.
     detail::expects<Platform>(static_cast<std::ptrdiff_t>(count_of(old)) + update <= max(),
                               "counting_semaphore::release: count would exceed max()");
-    if (Platform::mutated(mutation::touch_after_release)) {
-      (void)state_.load(std::memory_order_relaxed);  // the bug: reads the object after publishing
-    }
-    if (Platform::mutated(mutation::skip_wake)) return;
-    if (Platform::mutated(mutation::wake_before_publish)) return;  // the bug: woke already
-    if (Platform::mutated(mutation::wake_only_from_zero)) {
-      // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1.
-      if (count_of(old) == 0) Platform::wake(self, update == 1 ? 1 : INT_MAX);
-      return;
-    }
-    // Wake only the waiters that the permits already counted do not cover. The
-    // invariant min(count, waiters) <= awake registered waiters + wakes in
-    // flight holds before this release; an awake waiter re-checks the count
-    // before it sleeps again (and sleeps only at count 0), so up to count_of(old)
-    // waiters are provided for already, and waking min(update, waiters - count)
-    // restores the invariant. A woken waiter stays registered until it runs;
-    // without this rule every release that finds it registered would make a
-    // futile wake system call. (Proof sketch with interleavings: the end of
-    // this file; models no_lost_wakeup/*.)
-    const std::uint32_t waiters = waiters_of(old);
-    const std::uint32_t covered =
-        Platform::mutated(mutation::covered_counts_own_permits)
-            ? count_of(old) + static_cast<std::uint32_t>(update)  // the bug: counts its own permits
-            : count_of(old);
-    if (waiters <= covered) return;  // every registered waiter has a permit or a wake coming
-    const auto wake = std::min<std::ptrdiff_t>(update, waiters - covered);
-    const int n = Platform::mutated(mutation::wake_one_for_many) ? 1 : static_cast<int>(wake);
-    Platform::wake(self, n);  // up to min(update, waiters - count) sleepers
+    mutant_after_publish(self);  // model builds only
+    const int n = wakes_needed(old, update);
+    if (n > 0) Platform::wake(self, n);  // up to min(update, waiters - count) sleepers
   }
 
   // Takes one permit, sleeping until one is available.
@@ -185,6 +154,7 @@ class counting_semaphore {
     // relaxed: only a guess for the CAS below, which validates it.
     state_t s = state_.load(std::memory_order_relaxed);
     while (count_of(s) > 0) {
+      if (Platform::mutated(mutation::try_acquire_defers) && waiters_of(s) > 0) return false;
       if (Platform::mutated(mutation::check_then_act)) {
         // The bug: acts on the count it checked, in a separate step.
         state_.fetch_sub(1, std::memory_order_acquire);
@@ -214,7 +184,8 @@ class counting_semaphore {
   // after each timeout, as the standard requires. Extreme time points (min(),
   // max() of any duration type) neither overflow nor wrap.
   template <class Clock, class Duration>
-  bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& abs_time) noexcept {
+  [[nodiscard]] bool try_acquire_until(
+      const std::chrono::time_point<Clock, Duration>& abs_time) noexcept {
     for (;;) {
       const auto left = detail::time_left(abs_time);
       if (left <= left.zero()) return try_acquire();
@@ -235,6 +206,34 @@ class counting_semaphore {
   }
 
  private:
+  // The wake rule: how many sleepers a release of `update` permits wakes, given
+  // the state `old` its fetch_add replaced. Wake only the waiters that the
+  // permits already counted do not cover. The invariant min(count, waiters) <=
+  // awake registered waiters + wakes in flight holds before this release; an
+  // awake waiter re-checks the count before it sleeps again (and sleeps only at
+  // count 0), so up to count_of(old) waiters are provided for already, and
+  // waking min(update, waiters - count) restores the invariant. A woken waiter
+  // stays registered until it runs; without this rule every release that finds
+  // it registered would make a futile wake system call. (Proof sketch with
+  // interleavings: the end of this file; models no_lost_wakeup/*.)
+  static int wakes_needed(state_t old, std::ptrdiff_t update) noexcept {
+    if (mutant_wake_rule()) return mutant_wakes(old, update);  // model builds only
+    return wakes_beyond(waiters_of(old), count_of(old), update);
+  }
+
+  // min(update, waiters - covered): 0 when every registered waiter has a
+  // permit or a wake coming.
+  static int wakes_beyond(std::uint32_t waiters, std::uint32_t covered,
+                          std::ptrdiff_t update) noexcept {
+    if (waiters <= covered) return 0;
+    return static_cast<int>(std::min<std::ptrdiff_t>(update, waiters - covered));
+  }
+
+  static constexpr std::memory_order release_order() noexcept {
+    return Platform::mutated(mutation::relaxed_release) ? std::memory_order_relaxed
+                                                        : std::memory_order_release;
+  }
+
   static constexpr std::memory_order acquire_order() noexcept {
     return Platform::mutated(mutation::relaxed_acquire) ? std::memory_order_relaxed
                                                         : std::memory_order_acquire;
@@ -286,6 +285,49 @@ class counting_semaphore {
       // relaxed: the CAS above validates it and does the acquire.
       s = state_.load(std::memory_order_relaxed);
     }
+  }
+
+  // Mutants. Each function below is the seeded bug of one vsem::mutation at
+  // one named point of release(); Platform::mutated() is constant false on
+  // the real platform, so they compile to nothing there. The models show
+  // that each bug is caught (docs/verification.md, "Mutants").
+  void mutant_before_publish() noexcept {
+    // The bug: wakes first; the woken waiter finds no permit and sleeps
+    // again (and wakes_needed() wakes nobody: it woke already).
+    if (!Platform::mutated(mutation::wake_before_publish)) return;
+    const auto waiting = waiters_of(state_.load(std::memory_order_relaxed));  // mutant read
+    if (waiting != 0) Platform::wake(&state_, static_cast<int>(waiting));
+  }
+
+  static void mutant_after_publish(
+      const typename Platform::template atomic<state_t>* self) noexcept {
+    if (!Platform::mutated(mutation::touch_after_release)) return;
+    (void)self->load(std::memory_order_relaxed);  // the bug: reads the object after publishing
+  }
+
+  static bool mutant_wake_rule() noexcept {
+    return Platform::mutated(mutation::skip_wake) ||
+           Platform::mutated(mutation::wake_before_publish) ||
+           Platform::mutated(mutation::wake_only_from_zero) ||
+           Platform::mutated(mutation::covered_counts_own_permits) ||
+           Platform::mutated(mutation::wake_one_for_many);
+  }
+
+  // The wake rule as each wake-rule mutant gets it wrong.
+  static int mutant_wakes(state_t old, std::ptrdiff_t update) noexcept {
+    const std::uint32_t waiters = waiters_of(old);
+    const std::uint32_t count = count_of(old);
+    if (Platform::mutated(mutation::skip_wake)) return 0;            // never wakes
+    if (Platform::mutated(mutation::wake_before_publish)) return 0;  // woke before publishing
+    if (Platform::mutated(mutation::wake_only_from_zero)) {
+      // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1.
+      return count != 0 ? 0 : update == 1 ? 1 : INT_MAX;
+    }
+    if (Platform::mutated(mutation::covered_counts_own_permits)) {
+      return wakes_beyond(waiters, count + static_cast<std::uint32_t>(update),
+                          update);  // counts its own permits
+    }
+    return std::min(wakes_beyond(waiters, count, update), 1);  // wake_one_for_many: one at most
   }
 
   typename Platform::template atomic<state_t> state_;

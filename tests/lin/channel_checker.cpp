@@ -133,18 +133,40 @@ void check_fifo(const std::vector<event>& ev, const ranks& r, const matching& m,
   }
 }
 
-// A push whose item was certainly inside throughout `e` (returned done before
-// e began, not popped before e returned), to illustrate a count; none if no
-// single item was.
-std::uint32_t item_inside(const std::vector<event>& ev, const matching& m, const event& e) {
-  for (const std::uint32_t i : m.pushes) {
-    if (ev[i].resp < e.inv && m.popped_at(ev, i) > e.resp) return i;
-  }
-  return none;
-}
+// For each done push, sorted by response: the push, among it and those that
+// returned before it, whose item was popped last (or never). An empty pop
+// that began after push k returned, and returned before the pop of push
+// best[k]'s item began, ran while that item was certainly inside.
+struct latest_popped {
+  std::vector<std::uint64_t> resp;  // the pushes' responses, ascending
+  std::vector<std::uint32_t> best;  // the running argmax of popped_at
 
-// Rules over_capacity and empty_while_nonempty: the items certainly inside
-// (pushes that returned done minus done pops that began) at every moment.
+  latest_popped(const std::vector<event>& ev, const matching& m) {
+    std::vector<std::uint32_t> order = m.pushes;
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return ev[a].resp < ev[b].resp; });
+    std::uint32_t b = none;
+    for (const std::uint32_t i : order) {
+      if (b == none || m.popped_at(ev, i) > m.popped_at(ev, b)) b = i;
+      resp.push_back(ev[i].resp);
+      best.push_back(b);
+    }
+  }
+
+  // A push whose item was certainly inside throughout `e` (returned done
+  // before e began, not popped before e returned); none if no item was.
+  std::uint32_t inside(const std::vector<event>& ev, const matching& m, const event& e) const {
+    const auto k = std::lower_bound(resp.begin(), resp.end(), e.inv) - resp.begin();
+    if (k == 0) return none;
+    const std::uint32_t w = best[static_cast<std::size_t>(k - 1)];
+    return m.popped_at(ev, w) > e.resp ? w : none;
+  }
+};
+
+// Rules over_capacity and empty_while_nonempty. The items certainly inside at
+// every moment are counted (pushes that returned done minus done pops that
+// began); an empty pop is also flagged when one item was inside throughout
+// its call, although the count dipped to 0 (other items' pops began).
 void check_items_inside(const std::vector<event>& ev, const ranks& r, std::size_t capacity,
                         const matching& m, collector& out) {
   timeline inside(r, timeline::extreme::min);
@@ -153,6 +175,7 @@ void check_items_inside(const std::vector<event>& ev, const ranks& r, std::size_
     if (done_pop(e)) inside.step(e.inv, -1);
   }
   inside.finish(0);
+  const latest_popped items(ev, m);
   const auto cap = static_cast<std::int64_t>(capacity);
   for (const event& e : ev) {
     if (done_push(e) && inside.after(e.resp) > cap && out.wants(rule::over_capacity)) {
@@ -164,30 +187,28 @@ void check_items_inside(const std::vector<event>& ev, const ranks& r, std::size_
     }
     if (!is_pop(e.kind) || (e.res != result::empty && e.res != result::timed_out)) continue;
     const std::int64_t least = inside.within(e.inv, e.resp);
-    if (least <= 0 || !out.wants(rule::empty_while_nonempty)) continue;
+    const std::uint32_t w = items.inside(ev, m, e);
+    if ((least <= 0 && w == none) || !out.wants(rule::empty_while_nonempty)) continue;
     std::vector<event> ops{e};
-    const std::uint32_t w = item_inside(ev, m, e);
     if (w != none) ops.push_back(ev[w]);
     if (w != none && m.partner[w] != none) ops.push_back(ev[m.partner[w]]);
     out.keep(rule::empty_while_nonempty,
-             format("at least %lld item(s) inside throughout the call (pushes returned done minus "
-                    "pops begun)%s",
-                    static_cast<long long>(least), w != none ? "; for one, these:" : ""),
+             least > 0 ? format("at least %lld item(s) inside throughout the call (pushes returned "
+                                "done minus pops begun)%s",
+                                static_cast<long long>(least), w != none ? "; for one, these:" : "")
+                       : std::string("this item was inside throughout the call (pushed before it "
+                                     "began, its pop began after it returned):"),
              std::move(ops));
   }
 }
 
 // Rule full_while_room: the places that could be taken (done pushes begun,
-// plus pushes that report closed while in progress, minus done pops returned).
+// minus done pops returned). A push that reports closed takes no place.
 void check_places(const std::vector<event>& ev, const ranks& r, std::size_t capacity,
                   collector& out) {
   timeline taken(r, timeline::extreme::max);
   for (const event& e : ev) {
     if (done_push(e)) taken.step(e.inv, +1);
-    if (is_push(e.kind) && e.res == result::closed) {
-      taken.step(e.inv, +1);
-      taken.step(e.resp, -1);
-    }
     if (done_pop(e)) taken.step(e.resp, -1);
   }
   taken.finish(0);
@@ -198,7 +219,7 @@ void check_places(const std::vector<event>& ev, const ranks& r, std::size_t capa
     if (most < cap) {
       out.add(rule::full_while_room,
               format("at most %lld of %zu places could be taken at any moment of the call (done "
-                     "pushes begun, closing pushes in progress, minus done pops returned)",
+                     "pushes begun minus done pops returned)",
                      static_cast<long long>(most), capacity),
               {e});
     }

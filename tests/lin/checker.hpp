@@ -3,7 +3,7 @@
 // the specifications in spec.hpp. It runs in O(n log n) for n calls: no search
 // over orders, but a set of rules, each a condition that every linearizable
 // history meets (so the checker is sound: it never flags a history that the
-// specification, with the relaxations spec.hpp states, allows).
+// specification allows).
 //
 // Channel (items must be distinct among the pushes that returned done):
 //   pop_unpushed        a pop returned an item that no push stored (done)
@@ -15,9 +15,12 @@
 //   over_capacity       more items certainly inside than the capacity: pushes that
 //                       had returned done minus pops that had begun
 //   empty_while_nonempty   an empty / timed_out pop while items were certainly
-//                       inside throughout its call (by count, spec.hpp relaxation 1)
+//                       inside throughout its call: by count (pushes returned
+//                       done minus pops begun), or one item pushed before the
+//                       call began whose pop began after it returned
 //   full_while_room     a full / timed_out push while a place was certainly free
-//                       throughout its call (by count, spec.hpp relaxation 2)
+//                       throughout its call (by count: done pushes begun minus
+//                       done pops returned; a push that reports closed takes none)
 //   closed_before_close a closed result (push, pop, is_closed) that returned
 //                       before any close() began
 //   open_after_closed   a result that needs an open channel (push done, empty,

@@ -34,38 +34,31 @@
 //   close()                     done, closed = true.
 //   is_closed()                 closed: closed.  Else open.
 //
-// Where the channel is weaker than linearizable (a consequence of the design
-// that channel.hpp describes, which promises no more). The channel counts
-// stored items and free places in two semaphores, apart from the ring's
-// tickets, which fix the order of the items; a call decides "is there an item
-// / a place" from a count (a failed try_acquire on it), not from the ring.
-// Two outcomes follow that no linearization explains:
-//   1. empty / timed_out pops are judged by counting, not by item. A push takes
-//      its ticket, then stores its item and counts it; a later-ticket push can
-//      be counted first. A pop that takes that count gets the earlier ticket
-//      and waits for its item, and meanwhile another try_pop sees a count of 0
-//      and reports empty, although a push that returned done before it began
-//      stored an item that is popped only after it returned (the history in
-//      checker_channel_test.cpp, relaxation_empty_while_the_count_is_claimed).
-//   2. full / timed_out pushes likewise, and a push that is about to report
-//      closed holds a place from its slot permit until it gives it back: a
-//      try_push may report full while fewer than `capacity` items are stored
-//      (relaxation_full_while_a_closing_push_holds_a_place).
-// What the channel guarantees instead, and the checker checks: a pop may
-// report empty or timed_out only if at some moment of its call the pushes that
-// had returned done were no more than the pops (that return done) that had
-// begun by then, i.e. every item certainly stored was claimed by a pop under
-// way; a push may report full or timed_out only if at some moment of its call
-// the pushes that return done and had begun, plus the pushes that report
-// closed and were in progress, minus the pops that had returned done, reached
-// the capacity. Items
-// themselves follow the FIFO specification exactly (the ticket order), and
-// closing follows it exactly (closed results, draining, is_closed()).
+// Real time. A history's order "a returned before b began" is a happens-before
+// order: the recorder (recorder.hpp) and the generated clients
+// (models/lin/client_models.hpp) stamp calls with acq_rel fetch_adds on one
+// counter. C++ promises nothing about calls that nothing orders: a call that
+// finished earlier in an interleaving need not be visible to a later one (a
+// relaxed load may read an older value). Both objects are linearizable in
+// this sense; against the bare interleaving order the semaphore is not (a
+// try_acquire may miss a release that nothing ordered before it), which the
+// generated clients showed with stamps from a plain counter.
+//
+// The channel is linearizable against this specification, with no
+// relaxation: a push takes effect when it claims its ticket (the tail's
+// compare-exchange), a pop when it claims its ticket (the head's), full and
+// empty are decided from the other end's ticket (head + capacity == tail,
+// head == tail), and close() when it sets the closed bit in the tail, which
+// makes every later push claim fail. A push that reports closed claimed
+// nothing and takes no place. (An earlier channel counted items and places in
+// two semaphores apart from the tickets and needed two relaxed rules; the
+// tests empty_while_one_item_is_inside_throughout and
+// full_while_a_closing_push_is_in_progress in checker_channel_test.cpp are
+// the histories it could produce, now flagged.)
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 
 namespace vsem_lin {
 
@@ -178,10 +171,34 @@ struct semaphore_spec {
   }
 };
 
-// The sequential channel, as semaphore_spec.
+// The items of channel_spec: a FIFO of at most `max` items, inline (the
+// exact search copies the state at every step, and the generated clients run
+// it inside the model checker, where an allocation is a scheduling choice).
+struct item_fifo {
+  static constexpr std::size_t max = 64;
+  std::uint64_t v[max] = {};
+  std::size_t head = 0;
+  std::size_t count = 0;
+
+  bool empty() const noexcept { return count == 0; }
+  std::size_t size() const noexcept { return count; }
+  std::uint64_t front() const noexcept { return v[head]; }
+  void pop_front() noexcept {
+    head = (head + 1) % max;
+    --count;
+  }
+  void push_back(std::uint64_t x) noexcept {
+    v[(head + count) % max] = x;
+    ++count;
+  }
+};
+
+// The sequential channel, as semaphore_spec. Holds at most item_fifo::max
+// items: a push beyond that matches no result (histories checked against it
+// exactly are a few calls long).
 struct channel_spec {
   std::size_t capacity = 1;
-  std::deque<std::uint64_t> items;
+  item_fifo items;
   bool closed = false;
 
   bool apply(const event& e) {
@@ -197,7 +214,7 @@ struct channel_spec {
     if (is_push(e.kind)) {
       if (closed) return e.res == result::closed;
       if (items.size() < capacity) {
-        if (e.res != result::done) return false;
+        if (e.res != result::done || items.size() == item_fifo::max) return false;
         items.push_back(e.value);
         return true;
       }

@@ -97,6 +97,7 @@ void permits_phase(const context& cx, int k, long long ops, steady::time_point d
   const auto log = [&](int i) { return rec ? rec->log(i) : nullptr; };
   watchdog dog(label(cx, n), n, blocked_limit, deadline, [&] {
     const auto s = sem.debug_snapshot();
+    // relaxed: a diagnostic read for the report, orders nothing.
     return format("k=%d: %d holders; semaphore count=%u waiters=%u", k,
                   in_use.load(std::memory_order_relaxed), s.count, s.waiters);
   });

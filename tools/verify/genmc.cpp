@@ -288,6 +288,11 @@ int genmc_mutants(const cli& c, const genmc_tools& t, const std::vector<const ru
     bool matched = c.globs.empty();
     for (const auto& g : c.globs) matched = matched || g == vsem::name(m);
     if (!matched) continue;
+    if (vsem::caught_by_clients_only(m)) {
+      std::printf("%-30s %-44s %-32s %11s %s\n", vsem::name(m), "(generated clients)", "-", "-",
+                  "CLIENTS ONLY: Relacy, vsem-lin-clients");
+      continue;
+    }
     std::vector<const run*> tries;
     for (const run& r : registry()) {
       if (r.mutant == m) tries.push_back(&r);

@@ -74,8 +74,9 @@ int run_mutants(const cli& c, const std::vector<const run*>& selected, clock_typ
   const double total = std::chrono::duration<double>(clock_type::now() - t0).count();
   int caught = 0;
   for (const auto& o : results) caught += o.ok ? 0 : 1;
-  std::printf("\nsummary: %d mutation(s) survived, %d designated run(s) missed, %.1f s\n", missed,
-              caught, total);
+  std::printf(
+      "\nsummary: %d mutation(s) not caught as listed, %d designated run(s) missed, %.1f s\n",
+      missed, caught, total);
   std::printf("%d passed, %d failed\n", static_cast<int>(vsem::mutation::count_) - 1 - missed,
               missed + caught);
   if (!c.junit.empty()) write_junit(c.junit, results, total);

@@ -489,3 +489,6 @@ void operator delete[](void* p) noexcept {
 // Asserts a condition inside a model thread; a failure is reported by GenMC
 // with the execution graph.
 #define VSEM_MODEL_ASSERT(x) ((x) ? (void)0 : __VERIFIER_assert_fail(#x, __FILE__, __LINE__))
+
+// Fails the execution with `what` (as the model platform's VSEM_MODEL_FAIL).
+#define VSEM_MODEL_FAIL(what) __VERIFIER_assert_fail((what), __FILE__, __LINE__)

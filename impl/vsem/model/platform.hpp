@@ -569,3 +569,9 @@ bool simulate(rl::test_params& params) {
 // Asserts a condition inside a model thread; a failure is reported with the
 // history of the run. (Relacy's own RL_ASSERT, under a vsem name.)
 #define VSEM_MODEL_ASSERT(x) RL_ASSERT(x)
+
+// Fails the run with `what` (a C string that outlives the run, e.g. a static
+// buffer): "USER ASSERT FAILED (what)" in the history, for a check whose
+// explanation is longer than its condition (models/lin/ prints a history).
+#define VSEM_MODEL_FAIL(what) \
+  rl::ctx().fail_test((what), rl::test_result_user_assert_failed, RL_INFO)

@@ -52,6 +52,7 @@ namespace vsem::verify {}  // namespace vsem::verify
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <typeinfo>
@@ -106,7 +107,9 @@ inline search with_spin(search s, int spin) {
 // `--deep` (the nightly CI jobs deep-model and deep-genmc, or locally).
 enum class tier { ci, deep };
 
-using simulate_fn = bool (*)(rl::test_params&);
+// How a run is simulated: vsem::model::simulate<T> for a model type T (a
+// generated run may set up its parameters first).
+using simulate_fn = std::function<bool(rl::test_params&)>;
 
 // One registered run. Build it with model_run() (or mutant_run() for vsem's
 // own variation points) and refine it with expect() and at().
