@@ -88,21 +88,33 @@ inline char* failure_text() {
   return text;
 }
 
-// Writes the failure text for history h of client c.
+// Calls as "T0 [1, 2] push(0x64) -> done; ..." (one line: the trace's result
+// line carries it, and vsem-trace reads that line as one).
+inline std::string one_line(const std::vector<vsem_lin::event>& events) {
+  std::string s;
+  for (const vsem_lin::event& e : events) s += (s.empty() ? "" : "; ") + vsem_lin::describe(e);
+  return s;
+}
+
+// Writes the failure text for history h of client c: the client, the calls by
+// invocation, the shortest prefix without a linearization, and the rules of
+// checker.hpp that flag the history (if any does).
 template <class History>
 void describe_failure(const client& c, History h) {
   std::sort(h.events.begin(), h.events.end(),
             [](const vsem_lin::event& a, const vsem_lin::event& b) { return a.inv < b.inv; });
-  std::string s = "history without a linearization: client " + c.name() + "\n";
-  for (const vsem_lin::event& e : h.events) s += "    " + vsem_lin::describe(e) + "\n";
   const History p = vsem_lin::shortest_failing_prefix(h);
   std::uint64_t by = 0;
   for (const vsem_lin::event& e : p.events) by = std::max(by, e.resp);
-  s += "  shortest prefix without one (the calls returned by stamp " + std::to_string(by) + "):\n";
-  for (const vsem_lin::event& e : p.events) s += "    " + vsem_lin::describe(e) + "\n";
-  const vsem_lin::report r = vsem_lin::check(h);
-  s += r.ok() ? std::string("  checker.hpp's rules: none flags it\n")
-              : "  checker.hpp's rules: " + r.text(3);
+  std::string rules;
+  for (const vsem_lin::violation& v : vsem_lin::check(h).violations) {
+    const std::string n = vsem_lin::name(v.broken);
+    if (rules.find(n) == std::string::npos) rules += (rules.empty() ? "" : ", ") + n;
+  }
+  const std::string s = "history without a linearization, client " + c.name() + ": " +
+                        one_line(h.events) + " | shortest prefix without one (returned by " +
+                        std::to_string(by) + "): " + one_line(p.events) +
+                        " | checker.hpp's rules: " + (rules.empty() ? "none flags it" : rules);
   std::snprintf(failure_text(), 8192, "%s", s.c_str());
 }
 
