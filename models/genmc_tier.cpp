@@ -17,7 +17,10 @@ VSEM_GENMC_SKIP("too large for the CI tier: 52,072 executions, 87 s", "permits_c
 VSEM_GENMC_SKIP("too large for the CI tier: 1,328 executions, 113-143 s",
                 "channel_destroy_on_closed/consumer",
                 "channel_destroy_on_closed/consumer_random_spurious")
-VSEM_GENMC_SKIP("too large for the CI tier: > 90 s", "channel_1p1c_cap1")
+VSEM_GENMC_SKIP("too large for the CI tier: > 400 s (2026-12-02)", "channel_1p1c_cap1")
+VSEM_GENMC_SKIP("too large for the CI tier: > 150 s (2026-12-02)", "channel_close_wakes_all",
+                "channel_closed_is_final", "channel_closed_is_final/random_spurious",
+                "channel_close_race_cap3", "channel_close_race_cap3/start2")
 VSEM_GENMC_SKIP("too large for the CI tier: > 45 s", "channel_destroy_on_closed/producer",
                 "channel_destroy_on_closed/producer_random_spurious",
                 "channel_destroy_on_closed/poller",
@@ -38,18 +41,6 @@ VSEM_GENMC_SKIP("too large for the CI tier: > 30 s", "channel_2p2c_cap1",
                 "no_lost_wakeup/2_waiters_2_releasers/random", "no_lost_wakeup/waiters_and_try",
                 "no_lost_wakeup/waiters_and_try/random", "no_lost_wakeup/waiters_and_barger",
                 "no_lost_wakeup/waiters_and_barger/random")
-
-// A GenMC limitation: GenMC 0.11 refuses any program that accesses one
-// location with two sizes, and reports it in these channel models on a
-// thread's own stack temporaries (the result of pop() and try_pop(), as the
-// IR stands after the copies of small structs are split for GenMC): no
-// verdict, a limit of the checker, not a property of the channel.
-VSEM_GENMC_SKIP("GenMC limitation: mixed-size accesses on pop()'s stack temporaries",
-                "channel_close_wakes_consumer", "channel_close_wakes_all",
-                "channel_closed_is_final", "channel_closed_is_final/random_spurious",
-                "channel_close_race_cap3", "channel_close_race_cap3/start2",
-                "channel_try_pop_closed_means_drained",
-                "channel_try_pop_closed_means_drained/zero_wait")
 
 // Open question, not yet resolved: GenMC reports a write to freed memory in
 // this model (a thread's own stack temporary inside <chrono> code, in the

@@ -201,6 +201,19 @@ for f in "$testdata"/*.trace.txt; do
     "$1" --html "$2" -o "$3" >/dev/null' _ "$vt" "$f" "$out/$n.html"
 done
 
+# GenMC reports (vsem-verify --engine genmc's <run>.genmc.txt) too
+for f in "$testdata"/genmc/*.genmc.txt; do
+  n=$(basename "$f" .genmc.txt)
+  check "genmc-all-forms $n" 0 bash -c '"$1" "$2" >/dev/null && "$1" --json "$2" >/dev/null &&
+    "$1" --html "$2" -o "$3" >/dev/null' _ "$vt" "$f" "$out/$n.genmc.html"
+done
+check genmc-text 0 "$vt" --sources "$testdata/../../.." "$testdata/genmc/mutant_skip_wake_handoff.genmc.txt" &&
+  expect genmc-text "$out/stdout" '^thread 1 blocked forever at impl/vsem/semaphore\.hpp:[0-9]+ after thread 0.s fetch_add at :[0-9]+ issued no wake' &&
+  expect genmc-text "$out/stdout" 'GenMC counterexample' &&
+  expect genmc-text "$out/stdout" 'GenMC-internal events folded away'
+head -c 3000 "$testdata/genmc/mutant_skip_wake_handoff.genmc.txt" >"$out/truncated.genmc.txt"
+check genmc-truncated 0 "$vt" "$out/truncated.genmc.txt"
+
 if ((failures > 0)); then
   echo "cli_test: $failures failure(s)"
   exit 1

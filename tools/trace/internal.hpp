@@ -4,6 +4,7 @@
 //   classify.cpp  what an event text is (classify()), Relacy's result names
 //   parse.cpp     the text reader and parse() / parse_file() / parse_stream()
 //   parse_json.cpp  the reader of to_json()'s output
+//   parse_genmc.cpp  the reader of GenMC's error report
 //   analyse.cpp   the failing event, conflicts, summary and story (analyse();
 //                 analyser.hpp, analyse_results.cpp, analyse_deadlock.cpp)
 //   json.cpp      to_json()
@@ -74,5 +75,11 @@ void analyse(trace& t);
 
 // The reader of what to_json() writes; throws parse_error.
 trace parse_json(std::string_view text);
+
+// Whether text is a GenMC error report (parse_genmc.cpp): it has GenMC's
+// banner and an "Error: " line.
+bool is_genmc_report(std::string_view text);
+// The reader of GenMC's error report (see parse_genmc.cpp); throws parse_error.
+trace parse_genmc(std::string_view text);
 
 }  // namespace vsem::trace::detail

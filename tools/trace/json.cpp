@@ -81,6 +81,7 @@ std::string to_json(const trace& t) {
   string_field(o, ",\n  \"result_kind\": ", to_string(t.result));
   string_field(o, ",\n  \"detail\": ", t.detail);
   o += ",\n  \"iteration\": " + std::to_string(t.iteration);
+  if (!t.engine.empty()) string_field(o, ",\n  \"engine\": ", t.engine);
   string_field(o, ",\n  \"summary\": ", t.summary);
   o += ",\n  \"threads\": ";
   object_list(o, t.threads, [&o](const thread_info& th) {

@@ -458,7 +458,7 @@ trace parse(std::string_view text, const parse_options& options) {
   }
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') return detail::parse_json(text);
-  trace t = parser(text).run();
+  trace t = detail::is_genmc_report(text) ? detail::parse_genmc(text) : parser(text).run();
   detail::name_objects(t, options);
   detail::analyse(t);
   return t;

@@ -68,6 +68,7 @@ class reader {
     t_.result = result(str(root_, "result_kind", ""));
     t_.detail = str(root_, "detail", "");
     t_.iteration = num(root_, "iteration", "");
+    if (root_.contains("engine")) t_.engine = str(root_, "engine", "");
     t_.summary = str(root_, "summary", "");
     if (t_.summary.empty()) bad("\"summary\"", "empty");
     threads();

@@ -300,7 +300,8 @@ void html_legend(std::string& h, const trace& t) {
   h += "<span><span class=\"swatch sw-result\"></span>result</span>";
   h += "<span><span class=\"swatch sw-internal\"></span>Relacy internal</span>";
   h += "<label><input type=\"checkbox\" id=\"show-internal\"> show " +
-       std::to_string(internal_count) + " Relacy-internal events</label>";
+       std::to_string(internal_count) + " " + (t.engine.empty() ? "Relacy" : t.engine) +
+       "-internal events</label>";
   h += "<span>click an event for details and its object's other accesses</span>";
   h += "</div>\n<main>\n<div class=\"lanes\" id=\"lanes\">\n";
 }

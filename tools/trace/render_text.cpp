@@ -159,9 +159,10 @@ class text_renderer {
     out_ += printable_ascii(t.summary, 4096) + "\n";  // one line, for scripts: head -n 1
     std::string meta = "test " + t.test_display + " | " + t.result_text;
     if (!t.detail.empty()) meta += " (" + t.detail + ")";
-    meta += " | iteration " + std::to_string(t.iteration) + " | " +
-            std::to_string(t.events.size()) + " events, " + std::to_string(t.threads.size()) +
-            " threads";
+    meta += (t.engine.empty() ? " | iteration " + std::to_string(t.iteration)
+                              : " | " + t.engine + " counterexample") +
+            " | " + std::to_string(t.events.size()) + " events, " +
+            std::to_string(t.threads.size()) + " threads";
     wrap_words(out_, printable_ascii(meta, 1000), width_, "  ");
     out_ += "\n";
   }
@@ -283,7 +284,8 @@ class text_renderer {
     out_ += "\n";
     wrap_words(out_, legend, width_, "  ");
     if (hidden_ > 0) {
-      out_ += std::to_string(hidden_) + " Relacy-internal events folded away (--all shows them)\n";
+      out_ += std::to_string(hidden_) + " " + (t_.engine.empty() ? "Relacy" : t_.engine) +
+              "-internal events folded away (--all shows them)\n";
     }
     if (!L_.order().empty()) {
       std::string objs = "objects:";

@@ -175,6 +175,9 @@ struct trace {
   std::string result_text;  // "DEADLOCK", "DATA RACE", ...
   std::string detail;       // the text in parentheses, may be empty
   std::uint64_t iteration = 0;
+  // The checker that wrote the input: "" for Relacy, "GenMC" for a GenMC
+  // report (then iteration is 0: GenMC reports no count for the failing one).
+  std::string engine;
   std::vector<thread_info> threads;
   std::vector<event> events;
   std::optional<std::size_t> result_event;   // the result line in the history, if any

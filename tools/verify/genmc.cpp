@@ -179,6 +179,8 @@ genmc_check run_genmc(const genmc_tools& t, const run& r, vsem::mutation m, cons
     k.finished = true;
     k.kind = kind_of(k.error_text);
     k.where = where_it_failed(k.report);
+    append_trace_context(k.report, r.name, opt_ll);  // for vsem-trace
+    (void)structure_trace(k.report);                 // <base>.genmc.json, as for Relacy
   }
   if (st != 0 && !k.error) k.finished = false;  // killed at the time limit, or crashed
   std::remove(ll.c_str());

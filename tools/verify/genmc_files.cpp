@@ -73,4 +73,24 @@ std::string where_it_failed(const std::string& report_path) {
   return out;
 }
 
+void append_trace_context(const std::string& report_path, const std::string& run_name,
+                          const std::string& ll) {
+  std::ifstream in(ll);
+  std::ofstream out(report_path, std::ios::app);
+  out << "vsem-verify: run " << run_name << "\n";
+  // !13 = !DIFile(filename: "impl/vsem/semaphore.hpp", directory: "/src/vsem", ...)
+  const auto field = [](const std::string& l, const char* name) {
+    const std::string key = std::string(name) + ": \"";
+    const auto at = l.find(key);
+    if (at == std::string::npos) return std::string();
+    const auto from = at + key.size();
+    return l.substr(from, l.find('"', from) - from);
+  };
+  for (std::string l; std::getline(in, l);) {
+    if (l.find("!DIFile(") == std::string::npos) continue;
+    const std::string file = field(l, "filename"), dir = field(l, "directory");
+    if (!file.empty()) out << "vsem-verify: file " << file << " in " << dir << "\n";
+  }
+}
+
 }  // namespace vsem::verify

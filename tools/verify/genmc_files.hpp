@@ -21,4 +21,11 @@ bool unfreeze(const std::string& path);
 // at binary_semaphore_model.cpp:31". "" when the report has no such section.
 std::string where_it_failed(const std::string& report_path);
 
+// Appends to GenMC's report the lines vsem-trace reads to show it
+// (tools/trace/parse_genmc.cpp): "vsem-verify: run NAME", then one
+// "vsem-verify: file PATH in DIR" for each source file of the LLVM IR file
+// `ll` (its DIFile entries), since GenMC names files by their base name only.
+void append_trace_context(const std::string& report_path, const std::string& run_name,
+                          const std::string& ll);
+
 }  // namespace vsem::verify

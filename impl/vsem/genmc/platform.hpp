@@ -95,6 +95,11 @@
 #define VSEM_GENMC_WEAKEN_ORDER 5
 #endif
 
+// A function without debug information: its instructions, once inlined, carry
+// the location of the call (LLVM gives an inlined instruction that has no
+// location the call's).
+#define VSEM_GENMC_CALLER_LINE __attribute__((nodebug))
+
 namespace vsem::genmc {
 
 namespace detail {
@@ -114,7 +119,8 @@ constexpr bool ends_with(const char* path, const char* tail) noexcept {
 
 // The order an atomic call at `l` runs with: as written, unless this is the
 // site chosen for weakening. Compiles to `mo` when no site is chosen.
-inline std::memory_order effective_order(std::memory_order mo, const source_location& l) noexcept {
+VSEM_GENMC_CALLER_LINE inline std::memory_order effective_order(std::memory_order mo,
+                                                                const source_location& l) noexcept {
   if constexpr (weaken_line != 0) {
     if (l.line() == weaken_line && ends_with(l.file_name(), VSEM_GENMC_WEAKEN_FILE)) {
       return static_cast<std::memory_order>(VSEM_GENMC_WEAKEN_ORDER);
@@ -125,89 +131,96 @@ inline std::memory_order effective_order(std::memory_order mo, const source_loca
 
 }  // namespace detail
 
-// An atomic<T> with the std::atomic API through named calls.
+// An atomic<T> with the std::atomic API through named calls. The calls are
+// GCC's __atomic builtins on a plain T (what std::atomic<T> compiles to) in
+// functions without debug information (VSEM_GENMC_CALLER_LINE): once inlined,
+// each access carries its caller's file:line, so GenMC's report names the line
+// in impl/ or models/ that made it, not a line of <atomic> or of this file.
 template <class T>
 class atomic {
  public:
   using value_type = T;
   atomic() = default;
-  explicit atomic(T v, source_location = source_location::current()) : a_(v) {}
+  explicit atomic(T v, source_location = source_location::current()) : v_(v) {}
   atomic(const atomic&) = delete;
   atomic& operator=(const atomic&) = delete;
 
-  T load(std::memory_order mo = std::memory_order_seq_cst,
-         source_location l = source_location::current()) const {
-    return a_.load(detail::effective_order(mo, l));
+  VSEM_GENMC_CALLER_LINE T load(std::memory_order mo = std::memory_order_seq_cst,
+                                source_location l = source_location::current()) const {
+    return __atomic_load_n(&v_, order(detail::effective_order(mo, l)));
   }
-  void store(T v, std::memory_order mo = std::memory_order_seq_cst,
-             source_location l = source_location::current()) {
-    a_.store(v, detail::effective_order(mo, l));
+  VSEM_GENMC_CALLER_LINE void store(T v, std::memory_order mo = std::memory_order_seq_cst,
+                                    source_location l = source_location::current()) {
+    __atomic_store_n(&v_, v, order(detail::effective_order(mo, l)));
   }
-  T exchange(T v, std::memory_order mo = std::memory_order_seq_cst,
-             source_location l = source_location::current()) {
-    return a_.exchange(v, detail::effective_order(mo, l));
+  VSEM_GENMC_CALLER_LINE T exchange(T v, std::memory_order mo = std::memory_order_seq_cst,
+                                    source_location l = source_location::current()) {
+    return __atomic_exchange_n(&v_, v, order(detail::effective_order(mo, l)));
   }
-  T fetch_add(T v, std::memory_order mo = std::memory_order_seq_cst,
-              source_location l = source_location::current()) {
-    return a_.fetch_add(v, detail::effective_order(mo, l));
+  VSEM_GENMC_CALLER_LINE T fetch_add(T v, std::memory_order mo = std::memory_order_seq_cst,
+                                     source_location l = source_location::current()) {
+    return __atomic_fetch_add(&v_, v, order(detail::effective_order(mo, l)));
   }
-  T fetch_sub(T v, std::memory_order mo = std::memory_order_seq_cst,
-              source_location l = source_location::current()) {
-    return a_.fetch_sub(v, detail::effective_order(mo, l));
+  VSEM_GENMC_CALLER_LINE T fetch_sub(T v, std::memory_order mo = std::memory_order_seq_cst,
+                                     source_location l = source_location::current()) {
+    return __atomic_fetch_sub(&v_, v, order(detail::effective_order(mo, l)));
   }
-  T fetch_and(T v, std::memory_order mo = std::memory_order_seq_cst,
-              source_location l = source_location::current()) {
-    return a_.fetch_and(v, detail::effective_order(mo, l));
+  VSEM_GENMC_CALLER_LINE T fetch_and(T v, std::memory_order mo = std::memory_order_seq_cst,
+                                     source_location l = source_location::current()) {
+    return __atomic_fetch_and(&v_, v, order(detail::effective_order(mo, l)));
   }
-  T fetch_or(T v, std::memory_order mo = std::memory_order_seq_cst,
-             source_location l = source_location::current()) {
-    return a_.fetch_or(v, detail::effective_order(mo, l));
+  VSEM_GENMC_CALLER_LINE T fetch_or(T v, std::memory_order mo = std::memory_order_seq_cst,
+                                    source_location l = source_location::current()) {
+    return __atomic_fetch_or(&v_, v, order(detail::effective_order(mo, l)));
   }
-  bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
-                               std::memory_order failure,
-                               source_location l = source_location::current()) {
+  VSEM_GENMC_CALLER_LINE bool compare_exchange_strong(
+      T& expected, T desired, std::memory_order success, std::memory_order failure,
+      source_location l = source_location::current()) {
     return cas<false>(expected, desired, success, failure, l);
   }
-  bool compare_exchange_strong(T& expected, T desired,
-                               std::memory_order mo = std::memory_order_seq_cst,
-                               source_location l = source_location::current()) {
+  VSEM_GENMC_CALLER_LINE bool compare_exchange_strong(
+      T& expected, T desired, std::memory_order mo = std::memory_order_seq_cst,
+      source_location l = source_location::current()) {
     return cas<false>(expected, desired, mo, vsem::detail::cas_failure(mo), l);
   }
-  bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
-                             std::memory_order failure,
-                             source_location l = source_location::current()) {
+  VSEM_GENMC_CALLER_LINE bool compare_exchange_weak(
+      T& expected, T desired, std::memory_order success, std::memory_order failure,
+      source_location l = source_location::current()) {
     return cas<true>(expected, desired, success, failure, l);
   }
-  bool compare_exchange_weak(T& expected, T desired,
-                             std::memory_order mo = std::memory_order_seq_cst,
-                             source_location l = source_location::current()) {
+  VSEM_GENMC_CALLER_LINE bool compare_exchange_weak(
+      T& expected, T desired, std::memory_order mo = std::memory_order_seq_cst,
+      source_location l = source_location::current()) {
     return cas<true>(expected, desired, mo, vsem::detail::cas_failure(mo), l);
   }
 
   // For the futex model: the whole word. relaxed: the caller's seq_cst fence
   // and the table's lock order it (platform::futex_wait).
-  T load_for_futex() const noexcept { return a_.load(std::memory_order_relaxed); }
+  VSEM_GENMC_CALLER_LINE T load_for_futex() const noexcept {
+    return __atomic_load_n(&v_, __ATOMIC_RELAXED);
+  }
 
  private:
+  VSEM_GENMC_CALLER_LINE static int order(std::memory_order mo) noexcept {
+    return static_cast<int>(mo);
+  }
   template <bool Weak>
-  bool cas(T& expected, T desired, std::memory_order success, std::memory_order failure,
-           const source_location& l) {
+  VSEM_GENMC_CALLER_LINE bool cas(T& expected, T desired, std::memory_order success,
+                                  std::memory_order failure, const source_location& l) {
     const std::memory_order eff = detail::effective_order(success, l);
     if (eff != success) {  // weakened: the failure order may not exceed the new success order
       failure = vsem::detail::cas_failure(eff);
       success = eff;
     }
-    if constexpr (Weak) {
-      return a_.compare_exchange_weak(expected, desired, success, failure);
-    } else {
-      return a_.compare_exchange_strong(expected, desired, success, failure);
-    }
+    return __atomic_compare_exchange_n(&v_, &expected, desired, Weak, order(success),
+                                       order(failure));
   }
 
-  std::atomic<T> a_;
+  alignas(sizeof(T)) T v_;
 };
 
-// Plain shared data: GenMC reports a race between non-atomic accesses.
+// Plain shared data: GenMC reports a race between non-atomic accesses (at the
+// caller's line, as for atomic<T>).
 template <class T>
 class var {
  public:
@@ -215,8 +228,8 @@ class var {
   explicit var(T v, source_location = source_location::current()) : v_(v) {}
   var(const var&) = delete;
   var& operator=(const var&) = delete;
-  T load(source_location = source_location::current()) const { return v_; }
-  void store(T v, source_location = source_location::current()) { v_ = v; }
+  VSEM_GENMC_CALLER_LINE T load(source_location = source_location::current()) const { return v_; }
+  VSEM_GENMC_CALLER_LINE void store(T v, source_location = source_location::current()) { v_ = v; }
 
  private:
   T v_;
@@ -291,12 +304,13 @@ class world {
   }
 
   // Takes the table's lock; wait() releases it.
-  void lock() noexcept { __VERIFIER_mutex_lock(&lock_); }
-  void unlock() noexcept { __VERIFIER_mutex_unlock(&lock_); }
+  VSEM_GENMC_CALLER_LINE void lock() noexcept { __VERIFIER_mutex_lock(&lock_); }
+  VSEM_GENMC_CALLER_LINE void unlock() noexcept { __VERIFIER_mutex_unlock(&lock_); }
 
-  // Wakes at most n queued waiters of `key`, oldest first.
-  int wake(const void* key, int n) noexcept {
-    __VERIFIER_mutex_lock(&lock_);
+  // Wakes at most n queued waiters of `key`, oldest first; called with lock_
+  // held (platform::wake takes it, so the trace shows the futex_wake at the
+  // caller's line); releases it.
+  int wake_locked(const void* key, int n) noexcept {
     int woken = 0;
     for (; woken < n; ++woken) {
       waiter* oldest = nullptr;
@@ -344,13 +358,15 @@ struct platform {
   using clock = vsem::genmc::clock;
 
   // Sleeps while the low 32 bits of w equal expected (see "The futex model").
-  static void wait(const atomic<std::uint64_t>& w, std::uint32_t expected) noexcept {
+  VSEM_GENMC_CALLER_LINE static void wait(const atomic<std::uint64_t>& w,
+                                          std::uint32_t expected) noexcept {
     (void)futex_wait(w, expected, false, clock::time_point::max());
   }
 
   // As wait(); returns false when the deadline has passed (see "Timeouts").
-  static bool wait_until(const atomic<std::uint64_t>& w, std::uint32_t expected,
-                         clock::time_point deadline) noexcept {
+  VSEM_GENMC_CALLER_LINE static bool wait_until(const atomic<std::uint64_t>& w,
+                                                std::uint32_t expected,
+                                                clock::time_point deadline) noexcept {
     if (deadline == clock::time_point::max()) {
       wait(w, expected);
       return true;
@@ -359,8 +375,10 @@ struct platform {
   }
 
   // Wakes up to n waiters of w's futex word; reads nothing of *w.
-  static void wake(const atomic<std::uint64_t>* w, int n) noexcept {
-    (void)world::current().wake(w, n);
+  VSEM_GENMC_CALLER_LINE static void wake(const atomic<std::uint64_t>* w, int n) noexcept {
+    world& wd = world::current();
+    wd.lock();
+    (void)wd.wake_locked(w, n);
   }
 
   static int spin_limit() noexcept { return VSEM_GENMC_SPIN; }
@@ -377,14 +395,17 @@ struct platform {
   }
 
  private:
-  static bool futex_wait(const atomic<std::uint64_t>& w, std::uint32_t expected, bool timed,
-                         clock::time_point deadline) noexcept {
+  // The lock, the fence and the compare carry the caller's line (the trace
+  // shows the futex call there); the table's work in world carries its own.
+  VSEM_GENMC_CALLER_LINE static bool futex_wait(const atomic<std::uint64_t>& w,
+                                                std::uint32_t expected, bool timed,
+                                                clock::time_point deadline) noexcept {
     world& wd = world::current();
     if (timed && deadline <= wd.now()) return false;
     wd.lock();
     // seq_cst fence: the kernel's smp_mb() between the caller's registration
     // and its read of the word; the whole word is read (see the top).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     const auto now_value = static_cast<std::uint32_t>(w.load_for_futex());
     if (now_value != expected) {
       wd.unlock();
@@ -487,8 +508,15 @@ void operator delete[](void* p) noexcept {
 }
 
 // Asserts a condition inside a model thread; a failure is reported by GenMC
-// with the execution graph.
-#define VSEM_MODEL_ASSERT(x) ((x) ? (void)0 : __VERIFIER_assert_fail(#x, __FILE__, __LINE__))
+// with the execution graph. GenMC prints the first argument only, so it
+// carries the place too: "Assertion violation: x at file:line" (vsem-trace
+// reads it).
+#define VSEM_GENMC_STR2(x) #x
+#define VSEM_GENMC_STR(x) VSEM_GENMC_STR2(x)
+#define VSEM_MODEL_ASSERT(x)                                                               \
+  ((x) ? (void)0                                                                           \
+       : __VERIFIER_assert_fail(#x " at " __FILE__ ":" VSEM_GENMC_STR(__LINE__), __FILE__, \
+                                __LINE__))
 
 // Fails the execution with `what` (as the model platform's VSEM_MODEL_FAIL).
 #define VSEM_MODEL_FAIL(what) __VERIFIER_assert_fail((what), __FILE__, __LINE__)
