@@ -13,6 +13,7 @@ PEERS = [  # (id in benchmark names, display name), vsem first
     ("posix", "POSIX sem_t"),
     ("moodycamel", "moodycamel::LightweightSemaphore"),
     ("mutex_cv", "mutex + condvar"),
+    ("claim", "claim-counting candidate (bench/claim_semaphore.hpp; not model-checked)"),
 ]
 PEER_NAMES = dict(PEERS)
 

@@ -17,17 +17,21 @@ VSEM_GENMC_SKIP("too large for the CI tier: 52,072 executions, 87 s", "permits_c
 VSEM_GENMC_SKIP("too large for the CI tier: 1,328 executions, 113-143 s",
                 "channel_destroy_on_closed/consumer",
                 "channel_destroy_on_closed/consumer_random_spurious")
-VSEM_GENMC_SKIP("too large for the CI tier: > 400 s (2026-12-02)", "channel_1p1c_cap1")
+// The channel's delivery models: 1 producer, 1 consumer, capacity 1, 1 item
+// (channel_1p1c_cap1/one_item) is the largest that finishes, in 64 executions;
+// 2 items, capacity 2, or a second producer or consumer with 1 item, did not
+// finish in 400 s.
+VSEM_GENMC_SKIP("too large for the CI tier: > 400 s (2026-12-02)", "channel_1p1c_cap1",
+                "channel_2p1c_cap1", "channel_2p1c_cap1/random_spurious", "channel_2p1c_cap1/order",
+                "channel_1p2c_cap1", "channel_1p1c_cap2")
 VSEM_GENMC_SKIP("too large for the CI tier: > 150 s (2026-12-02)", "channel_close_wakes_all",
                 "channel_closed_is_final", "channel_closed_is_final/random_spurious",
                 "channel_close_race_cap3", "channel_close_race_cap3/start2")
 VSEM_GENMC_SKIP("too large for the CI tier: > 45 s", "channel_destroy_on_closed/producer",
                 "channel_destroy_on_closed/producer_random_spurious",
                 "channel_destroy_on_closed/poller",
-                "channel_destroy_on_closed/poller_random_spurious", "channel_1p1c_cap2",
-                "channel_2p1c_cap1", "channel_2p1c_cap1/random_spurious", "channel_2p1c_cap1/order",
-                "channel_2p1c_cap2", "channel_1p2c_cap1", "channel_1p2c_cap2",
-                "channel_1p2c_cap2/random_spurious")
+                "channel_destroy_on_closed/poller_random_spurious", "channel_2p1c_cap2",
+                "channel_1p2c_cap2", "channel_1p2c_cap2/random_spurious")
 VSEM_GENMC_SKIP("too large for the CI tier: > 30 s", "channel_2p2c_cap1",
                 "channel_2p2c_cap1/random_spurious", "channel_2p2c_cap2",
                 "channel_close_under_load", "channel_close_under_load/random_spurious",

@@ -28,9 +28,13 @@
 //
 // What it provides (see vsem/platform.hpp for the policy):
 //
-// * atomic<T> wraps std::atomic<T>, which clang lowers to LLVM atomics that
-//   GenMC checks under RC11 directly. Calls take a defaulted source location,
-//   used only to weaken one chosen call site (VSEM_GENMC_WEAKEN_*, below).
+// * atomic<T> is a T accessed with GCC's __atomic builtins (what std::atomic<T>
+//   compiles to), which clang lowers to LLVM atomics that GenMC checks under
+//   RC11 directly. Calls take a defaulted source location, used only to weaken
+//   one chosen call site (VSEM_GENMC_WEAKEN_*, below). The calls, var<T>'s and
+//   the futex entry points carry no debug information, so every event GenMC
+//   reports names the line in impl/ or in the model that made it (vsem-trace
+//   reads GenMC's report; see docs/verification.md).
 //
 // * var<T> is a plain T: GenMC reports a racy non-atomic access (RC11 race).
 //
