@@ -95,8 +95,11 @@ class report_reader {
 
   void line(std::string_view l) {
     if (l.starts_with("Error: ") || l.starts_with("Error detected: ")) {
-      r_.result = std::string(trim(l.substr(l.find(':') + 1)));
-      if (r_.result.ends_with('!')) r_.result.pop_back();
+      error(l);
+    } else if (l.starts_with("Warning: ")) {  // GenMC goes on; its graph is not the error's
+      section_ = section::warning;
+    } else if (section_ == section::warning) {
+      // skipped up to the error
     } else if (l.starts_with("Event (") && l.ends_with("in graph:")) {
       std::string_view s = l.substr(6);
       r_.failing = take_node(s);
@@ -124,6 +127,17 @@ class report_reader {
     } else if (l.starts_with("vsem-verify: file ")) {
       file_line(l.substr(18));
     }
+  }
+
+  // The error line: what is read from here on is the error's report (a graph
+  // read before it belonged to an earlier report, which is dropped).
+  void error(std::string_view l) {
+    std::string result(trim(l.substr(l.find(':') + 1)));
+    if (result.ends_with('!')) result.pop_back();
+    r_ = genmc_report{};
+    r_.result = std::move(result);
+    section_ = section::other;
+    trace_to_.reset();
   }
 
   void graph_line(std::string_view l) {
@@ -188,7 +202,7 @@ class report_reader {
     if (!fresh && it->second != full) it->second.clear();  // two files share the name
   }
 
-  enum class section { other, graph, coherence, trace_to };
+  enum class section { other, warning, graph, coherence, trace_to };
   std::string_view text_;
   std::size_t pos_ = 0, line_no_ = 0;
   section section_ = section::other;

@@ -112,6 +112,31 @@ TEST(GenmcReport, WithoutAGraphIsAnError) {
   EXPECT_THROW((void)vt::parse(report), vt::parse_error);
 }
 
+// GenMC reports a warning (unfreed memory, say) with its own graph and goes on:
+// only the error's graph is the counterexample.
+TEST(GenmcReport, AWarningsGraphIsNotTheErrors) {
+  const std::string report =
+      "GenMC v0.11.0 (LLVM 16.0.6)\n"
+      "Warning: Unfreed memory!\nEvent (1, 2) in graph:\n<-1, 0> main:\n"
+      "\t(0, 1): THREAD_CREATE [thread 1]\n<0, 1> f:\n"
+      "\t(1, 1): Wrlx (g, 7) m.cpp:3\n\t(1, 2): Wrlx (g, 8) m.cpp:4\n"
+      "Error: Safety violation!\nEvent (1, 1) in graph:\n<-1, 0> main:\n"
+      "\t(0, 1): THREAD_CREATE [thread 1]\n<0, 1> f:\n"
+      "\t(1, 1): Wrlx (g, 5) m.cpp:9\n"
+      "Assertion violation: x == 1 at m.cpp:10\n";
+  const vt::trace t = vt::parse(report);
+  EXPECT_EQ(t.result, result_kind::user_assert_failed);
+  std::size_t stores = 0;
+  for (const auto& e : t.events) {
+    if (e.kind != event_kind::atomic_store) continue;
+    ++stores;
+    EXPECT_EQ(e.value, "5");
+    EXPECT_EQ(e.line, 9u);
+  }
+  EXPECT_EQ(stores, 1u);
+  EXPECT_NE(t.summary.find("`x == 1` failed at m.cpp:10"), std::string::npos) << t.summary;
+}
+
 TEST(GenmcReport, GarbledEventLineNamesItsLine) {
   const std::string report =
       "GenMC v0.11.0 (LLVM 16.0.6)\nError: Safety violation!\nEvent (1, 2) in graph:\n"
