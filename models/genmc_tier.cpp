@@ -46,14 +46,17 @@ VSEM_GENMC_SKIP("too large for the CI tier: > 30 s", "channel_2p2c_cap1",
                 "no_lost_wakeup/waiters_and_try/random", "no_lost_wakeup/waiters_and_barger",
                 "no_lost_wakeup/waiters_and_barger/random")
 
-// Open question, not yet resolved: GenMC reports a write to freed memory in
-// this model (a thread's own stack temporary inside <chrono> code, in the
-// second turn of try_acquire_until()'s retry loop after a timeout). Relacy,
-// AddressSanitizer and the stress tests see no such access, and the IR GenMC
-// is given has been rewritten for it (see tools/verify/genmc.cpp), so whether
-// this is GenMC's stack model or vsem is not settled; until it is, the run
-// stays out of the tier and the cross-check says so.
+// GenMC reports "access to freed memory" in this model, and vsem-trace shows
+// where (2026-12-02): thread 1, in the second turn of try_acquire_until()'s
+// retry loop, writes the duration that the GenMC platform's clock read returns
+// (world::now(), <chrono> code) into its own stack temporary, inside the timed
+// futex wait's deadline check. That is the GenMC platform's code and the
+// thread's own stack, no object of vsem's; Relacy, AddressSanitizer and the
+// stress tests see no such access, and the report stays the same without
+// lifetime markers or with the inliner run first. GenMC's stack model is the
+// suspect; until that is settled the run stays out of the tier.
 VSEM_GENMC_SKIP(
-    "open question: GenMC reports a write to freed stack memory in "
-    "try_acquire_until()'s retry loop (not seen by Relacy or ASan)",
+    "GenMC reports the platform's own clock temporary (world::now(), a stack slot of the "
+    "timed futex wait) as freed in try_acquire_until()'s second turn; no vsem object; not seen "
+    "by Relacy or ASan",
     "timed_acquire/no_lost_permit_2", "timed_acquire/no_lost_permit_2/random")
