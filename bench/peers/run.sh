@@ -75,6 +75,17 @@ crossbeam_peer=$rust_dir/target/release/crossbeam-peer
 go_peer=$peers_build/go-peer
 
 if ((build)); then
+  # The peers build offline against Debian's packages: say which are missing
+  # rather than let cargo or go fail on them.
+  missing=()
+  compgen -G "/usr/share/cargo/registry/crossbeam-channel-*" >/dev/null ||
+    missing+=(librust-crossbeam-channel-dev)
+  command -v cargo >/dev/null || missing+=(cargo)
+  command -v go >/dev/null || missing+=(golang-go)
+  if ((${#missing[@]})); then
+    echo "run.sh: missing Debian packages: ${missing[*]} (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
   # The C++ program: a target of bench/CMakeLists.txt (-O2, -Werror).
   cmake -S "$root" -B "$cmake_build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DVSEM_BUILD_BENCH=ON -DVSEM_BUILD_TESTS=OFF -DVSEM_CHECKS=0 >/dev/null
