@@ -220,7 +220,7 @@ class atomic {
                                        order(failure));
   }
 
-  alignas(sizeof(T)) T v_;
+  alignas(sizeof(T)) T v_{};  // value-initialised, as std::atomic<T>'s default constructor does
 };
 
 // Plain shared data: GenMC reports a race between non-atomic accesses (at the
