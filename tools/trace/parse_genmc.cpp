@@ -142,7 +142,8 @@ class trace_builder {
   std::string lock_key_;                      // the futex table's lock
   std::map<node_id, unsigned> wakes_;         // a store to a woken flag -> the thread it wakes
   std::set<std::string> written_by_threads_;  // locations a model thread writes
-  std::map<std::string, std::size_t> latest_rank_;  // location -> newest write shown
+  std::map<std::string, std::uint64_t> object_ids_;  // location key -> id (renumbered in finish())
+  std::map<std::string, std::size_t> latest_rank_;   // location -> newest write shown
   std::map<unsigned, std::pair<std::string, unsigned>> last_place_;  // lane -> file, line
   std::map<unsigned, std::pair<std::string, unsigned>> lock_place_;  // lane -> futex call
   std::optional<std::size_t> failing_index_, conflict_index_;
@@ -365,7 +366,7 @@ void trace_builder::add(const graph_event& g, const graph_event* next) {
   const bool pair_event =
       (r_.failing && g.id == *r_.failing) || (r_.conflict && g.id == *r_.conflict);
   e.internal = foreign_file(g.file);
-  if (!key.empty()) e.object = std::hash<std::string>{}(key);
+  if (!key.empty()) e.object = object_ids_.try_emplace(key, object_ids_.size()).first->second;
   if (label.kind == "F") {
     e.kind = event_kind::fence;
     e.order = order_name(label.order);
