@@ -13,7 +13,9 @@ PEERS = [  # (id in benchmark names, display name), vsem first
     ("posix", "POSIX sem_t"),
     ("moodycamel", "moodycamel::LightweightSemaphore"),
     ("mutex_cv", "mutex + condvar"),
-    ("claim", "claim-counting candidate (bench/claim_semaphore.hpp; not model-checked)"),
+    # Older result files only: the claim-counting candidate measured before
+    # vsem::counting_semaphore adopted the algorithm (2026-12-02).
+    ("claim", "claim-counting candidate (standalone, before vsem adopted it; not model-checked)"),
 ]
 PEER_NAMES = dict(PEERS)
 

@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "bench_common.hpp"
-#include "claim_semaphore.hpp"
 #include "semaphore_peers.hpp"
 
 namespace vsem_bench {
@@ -114,9 +113,8 @@ void bm_contended(benchmark::State& state) {
 
 void register_all() {
   using all = peers<raw_atomic_semaphore, vsem_semaphore, std_semaphore, posix_semaphore,
-                    moodycamel_semaphore, mutex_cv_semaphore, claim_semaphore>;
-  static const char* const ids[] = {"raw_atomic", "vsem",     "std",  "posix",
-                                    "moodycamel", "mutex_cv", "claim"};
+                    moodycamel_semaphore, mutex_cv_semaphore>;
+  static const char* const ids[] = {"raw_atomic", "vsem", "std", "posix", "moodycamel", "mutex_cv"};
 
   all::each(ids, []<class Sem>(const std::string& id) {
     benchmark::RegisterBenchmark(("uncontended/" + id).c_str(), &bm_uncontended<Sem>)

@@ -14,6 +14,13 @@ VSEM_GENMC_SKIP("too large for the CI tier: 127,296 executions, 197 s", "binary_
                 "binary_semaphore/lock_3x1/random")
 VSEM_GENMC_SKIP("too large for the CI tier: 52,072 executions, 87 s", "permits_conserved/mixed",
                 "permits_conserved/mixed/random")
+// With the semaphore's second word (tokens, 2026-12-02): two threads taking a
+// binary semaphore twice each no longer finish in 90 s; a claimant, a timed
+// acquire and two releasers take 32 s.
+VSEM_GENMC_SKIP("too large for the CI tier: > 90 s (2026-12-02)", "binary_semaphore/lock_2x2",
+                "binary_semaphore/lock_2x2/random")
+VSEM_GENMC_SKIP("too large for the CI tier: 7,406 executions, 32 s (2026-12-02)",
+                "claims/claimant_and_timed_2_releasers")
 VSEM_GENMC_SKIP("too large for the CI tier: 1,328 executions, 113-143 s",
                 "channel_destroy_on_closed/consumer",
                 "channel_destroy_on_closed/consumer_random_spurious")

@@ -39,6 +39,6 @@ VSEM_REGISTER_RUNS(
     mutant_run<handoff_once>(vsem::mutation::waiter_count_off_by_one, "handoff_once",
                              "a waiter that never deregisters leaves the waiter count high",
                              full_search(), rl::test_result_user_assert_failed, "semaphore.hpp",
-                             "state_.compare_exchange_strong(s, s - 1 - deregister"))
+                             "tokens_.compare_exchange_strong(t, t - 1 - deregister(one_sleeper)"))
 
 }  // namespace

@@ -113,8 +113,8 @@ VSEM_REGISTER_RUNS(model_run<capacity_1_one_item_each>("many_roles/cap1_1each", 
                                                         context_bound(1), tier::deep),
                    mutant_run<capacity_1_one_item_each>(
                        vsem::mutation::relaxed_acquire, "many_roles/cap1_1each",
-                       "a relaxed permit-taking CAS: the buffer is accessed without happens-before",
+                       "a relaxed permit-taking acquire: the buffer is accessed without happens-before",
                        context_bound(2), rl::test_result_data_race, "semaphore.hpp",
-                       "compare_exchange_strong(s, s - 1, acquire_order()"))
+                       "state_.fetch_sub(1, acquire_order())"))
 
 }  // namespace

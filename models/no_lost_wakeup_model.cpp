@@ -201,6 +201,6 @@ VSEM_REGISTER_RUNS(
     mutant_run<two_waiters_release_2>(
         vsem::mutation::wake_one_for_many, "no_lost_wakeup/2_waiters_release_2",
         "release(2) that wakes one waiter strands the other: deadlock", full_search(),
-        rl::test_result_deadlock, "semaphore.hpp", "Platform::wake(self, n);"))
+        rl::test_result_deadlock, "semaphore.hpp", "Platform::wake(handed, n);"))
 
 }  // namespace

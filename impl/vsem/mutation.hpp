@@ -15,7 +15,7 @@ enum class mutation {
   none,
   // counting_semaphore (vsem/semaphore.hpp)
   relaxed_release,          // release's fetch_add is relaxed: no happens-before to the acquirer
-  relaxed_acquire,          // the permit-taking CAS is relaxed: no happens-before from the releaser
+  relaxed_acquire,          // the permit- and token-taking steps are relaxed: no happens-before from the releaser
   skip_wake,                // release never wakes a sleeping waiter
   wake_only_from_zero,      // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1
   wake_one_for_many,        // release(n) wakes one waiter however many permits it adds
@@ -25,6 +25,9 @@ enum class mutation {
   wake_before_publish,      // release wakes before its permit is visible, and not after
   waiter_count_off_by_one,  // a waiter that takes a permit does not deregister
   covered_counts_own_permits,  // release counts its own new permits as covering waiters
+  release_ignores_claims,      // release leaves every permit in the count, owing claimants nothing
+  token_for_every_permit,      // release hands claimants a token per permit, not per claim
+  claim_at_zero_takes,         // acquire's fetch_sub takes a permit when the old count was 0
   // channel (vsem/channel.hpp)
   channel_close_no_wake,            // close() marks the channel closed but wakes no waiter
   channel_close_skips_producers,    // close() forgets producers blocked on a full channel
@@ -36,7 +39,7 @@ enum class mutation {
   // Caught only by the generated clients' linearizability check (models/lin/):
   channel_empty_while_claimed,  // try_pop reports empty while a push that claimed its cell stores
   channel_full_while_claimed,   // a push reports full while a pop that claimed its cell moves out
-  try_acquire_defers,           // try_acquire fails while waiters are registered, permits or not
+  try_acquire_defers,           // try_acquire fails while other acquires wait, permits or not
   count_                        // number of enumerators; keep last
 };
 
@@ -54,6 +57,9 @@ inline constexpr const char* mutation_names[] = {
     "wake_before_publish",
     "waiter_count_off_by_one",
     "covered_counts_own_permits",
+    "release_ignores_claims",
+    "token_for_every_permit",
+    "claim_at_zero_takes",
     "channel_close_no_wake",
     "channel_close_skips_producers",
     "channel_early_publish",

@@ -9,41 +9,54 @@
 //   slots.acquire();                      // take one, sleeping while none is left
 //   slots.release();                      // give it back, waking a sleeper if any
 //
-// Limits. The count is a 32-bit futex word, so max() is 2^31 - 1 for every
-// counting_semaphore (the default LeastMaxValue is that same value, and a
-// larger LeastMaxValue is rejected at compile time), except that a semaphore
-// whose LeastMaxValue is 0 or 1 reports that value: binary_semaphore::max() is
-// 1. The object is 8 bytes.
+// Limits. max() is 2^31 - 1 for every counting_semaphore (the default
+// LeastMaxValue is that same value, and a larger LeastMaxValue is rejected at
+// compile time), except that a semaphore whose LeastMaxValue is 0 or 1
+// reports that value: binary_semaphore::max() is 1. The object is 16 bytes
+// (two 64-bit words, see "How it works").
 //
 // Memory ordering. A release() strongly happens before every acquire() or
 // successful try_acquire*() that takes one of the permits it added (the
-// release is a release operation on the state word; taking a permit is an
-// acquire operation on the same word, and any read-modify-writes between them
-// continue the release sequence). Data written before release() can therefore
-// be read without a race after the acquire that consumes the permit.
-// Acquires do not synchronise with one another, and a failed try_acquire*()
-// synchronises with nothing.
+// release is a release operation on the word the permit is taken from; taking
+// a permit is an acquire operation on the same word, and any
+// read-modify-writes between them continue the release sequence). Data
+// written before release() can therefore be read without a race after the
+// acquire that consumes the permit. Acquires do not synchronise with one
+// another, and a failed try_acquire*() synchronises with nothing.
 //
 // Progress. Uncontended acquire() and release() are one atomic
-// read-modify-write each (acquire also does one relaxed load) and make no
-// system call at any count. A thread that finds no permit spins briefly
-// (Platform::spin_limit() re-checks), then registers as a waiter and sleeps on
-// a futex. release(n) wakes min(n, waiters - count) sleepers, where waiters
-// and count are what the same atomic step that added the permits saw: waiters
-// already covered by permits in the count have a wake in flight or are awake,
-// so a release makes a system call only when some registered waiter is not
-// yet provided for. A permit and a waiter can never both be stranded (see the
-// models in models/).
+// read-modify-write each and make no system call at any count. An acquire()
+// that finds no permit has already claimed the next one: it spins briefly
+// (Platform::spin_limit() re-checks), then sleeps on a futex until a release()
+// hands it its permit. Released permits go to claimed acquires first; a timed
+// acquire (try_acquire_for/until) does not claim, so it takes only permits
+// that no acquire() has claimed and may be overtaken by acquire() calls while
+// it waits. A release makes a system call only when some sleeper is not yet
+// provided for. A permit and a sleeper can never both be stranded (see the
+// models in models/ and the end of this file).
 //
 // Destruction. A semaphore may be destroyed as soon as every acquire that
 // needs it has returned, even while the release() that supplied the last
 // permit is still running (the "wait for completion on the stack" pattern):
-// once its permits are visible, release() only hands the futex word's address
-// to the kernel and never reads or writes the object again. Destroying a
-// semaphore while a thread is blocked in it is a contract violation.
+// the last access of release() to the object is the step that makes the
+// permit available to the acquire that takes it; after it, release() only
+// hands futex word addresses to the kernel. Destroying a semaphore while a
+// thread is blocked in it is a contract violation.
 //
 // Contracts (checked when VSEM_CHECKS is on, see vsem/config.hpp): the initial
 // count is in 0..max(); release(n) needs 0 <= n and count + n <= max().
+//
+// How it works (claim counting). The count word holds permits minus claims:
+// acquire() is one fetch_sub, which takes a permit when the old count was
+// positive and otherwise leaves a claim (the count goes below zero).
+// release(n) is one fetch_add; when the old count was negative, it owes
+// min(n, claims) permits to claimants and adds that many tokens to the token
+// word, which claimants take with a compare-exchange and sleep on. Timed
+// acquires keep to the count word: they take a permit only while the count is
+// positive, and register there as waiters so that a release that leaves
+// permits in the count wakes them. Both words wake by the same rule (the end
+// of this file): a release wakes only the sleepers that the permits or tokens
+// already there do not cover.
 #pragma once
 
 #include <algorithm>
@@ -59,7 +72,7 @@
 namespace vsem {
 
 namespace detail {
-// The largest count the futex word can hold: bits 0..30 of the state word.
+// The largest count: the count is a signed 32-bit field.
 inline constexpr std::ptrdiff_t semaphore_count_limit = 0x7fffffff;
 
 // How a blocking acquire ended.
@@ -72,20 +85,33 @@ template <std::ptrdiff_t LeastMaxValue = detail::semaphore_count_limit,
 class counting_semaphore {
   static_assert(LeastMaxValue >= 0, "LeastMaxValue must not be negative");
   static_assert(LeastMaxValue <= detail::semaphore_count_limit,
-                "vsem::counting_semaphore holds at most 2^31 - 1 permits (a 32-bit futex count)");
+                "vsem::counting_semaphore holds at most 2^31 - 1 permits (a 32-bit count)");
 
   using clock = typename Platform::clock;
   using state_t = std::uint64_t;
 
-  // State word layout: bits 0..30 count the permits (bit 31 stays 0); they
-  // are the futex word (bits 0..31, see vsem/platform.hpp). Bits 32..62 count
-  // the registered waiters. A waiter sleeps only while the futex word is 0.
+  // Count word (state_): bits 0..31 hold the count (permits minus claims)
+  // plus 2^31, so that a claim at count 0 borrows nothing from bits 32..63;
+  // they are the futex word that timed waiters sleep on (see
+  // vsem/platform.hpp). Bits 32..63 count the registered timed waiters.
+  //
+  // Token word (tokens_): bits 0..31 count tokens, permits handed to claimed
+  // acquires and not yet taken; they are the futex word that claimants sleep
+  // on. Bits 32..63 count the claimants registered as sleepers.
+  static constexpr std::uint32_t count_bias = 0x80000000u;
   static constexpr state_t one_waiter = state_t{1} << 32;
-  static constexpr std::uint32_t count_of(state_t s) noexcept {
-    return static_cast<std::uint32_t>(s) & 0x7fffffffu;
+  static constexpr state_t one_sleeper = state_t{1} << 32;
+  static constexpr std::int64_t count_of(state_t s) noexcept {
+    return static_cast<std::int64_t>(static_cast<std::uint32_t>(s)) - count_bias;
   }
   static constexpr std::uint32_t waiters_of(state_t s) noexcept {
-    return static_cast<std::uint32_t>(s >> 32) & 0x7fffffffu;
+    return static_cast<std::uint32_t>(s >> 32);
+  }
+  static constexpr std::uint32_t tokens_of(state_t t) noexcept {
+    return static_cast<std::uint32_t>(t);
+  }
+  static constexpr std::uint32_t sleepers_of(state_t t) noexcept {
+    return static_cast<std::uint32_t>(t >> 32);
   }
 
  public:
@@ -97,19 +123,23 @@ class counting_semaphore {
   // Creates a semaphore holding `desired` permits.
   // Requires 0 <= desired <= max() (checked).
   constexpr explicit counting_semaphore(std::ptrdiff_t desired) noexcept
-      : state_(static_cast<state_t>(static_cast<std::uint32_t>(desired))) {
+      : state_(static_cast<state_t>(count_bias + static_cast<std::uint32_t>(desired))),
+        tokens_(0) {
     detail::expects<Platform>(desired >= 0, "counting_semaphore: initial count is negative");
     detail::expects<Platform>(desired <= max(), "counting_semaphore: initial count exceeds max()");
   }
 
   // Requires that no thread is blocked in acquire (checked).
   ~counting_semaphore() {
-    detail::expects<Platform>(
-        // relaxed: a check of the caller's own obligation; only a thread still
-        // inside acquire could have registered, and the caller must have
-        // synchronised with all of them.
-        waiters_of(state_.load(std::memory_order_relaxed)) == 0,
-        "counting_semaphore destroyed while a thread is blocked in acquire");
+    // relaxed: a check of the caller's own obligation; only a thread still
+    // inside acquire could have claimed or registered, and the caller must have
+    // synchronised with all of them.
+    const state_t s = state_.load(std::memory_order_relaxed);
+    // relaxed: as above; a token untaken or a sleeper registered also means a
+    // thread still inside acquire.
+    const state_t t = tokens_.load(std::memory_order_relaxed);
+    detail::expects<Platform>(waiters_of(s) == 0 && count_of(s) >= 0 && t == 0,
+                              "counting_semaphore destroyed while a thread is blocked in acquire");
   }
 
   counting_semaphore(const counting_semaphore&) = delete;
@@ -126,35 +156,55 @@ class counting_semaphore {
     detail::expects<Platform>(update >= 0, "counting_semaphore::release: update is negative");
     detail::expects<Platform>(update <= max(), "counting_semaphore::release: update exceeds max()");
     if (update == 0) return;
-    const auto* const self = &state_;  // the futex key; address arithmetic, no access
-    mutant_before_publish();           // model builds only; see "Mutants" below
-    // release: pairs with the acquire CAS (try_acquire / acquire_slow) that
-    // takes one of these permits, directly or through the release sequence.
+    const auto* const counted = &state_;  // futex keys: address arithmetic, no access
+    const auto* const handed = &tokens_;
+    mutant_before_publish();  // model builds only; see "Mutants" below
+    // release: pairs with the acquire (fetch_sub, or a CAS of try_acquire or
+    // a timed wait) that takes one of these permits from the count, directly
+    // or through the release sequence.
     const state_t old = state_.fetch_add(static_cast<state_t>(update), release_order());
-    // From here on an acquirer may have taken the permit and destroyed *this:
-    // only `old`, `update` and `self` may be used.
-    detail::expects<Platform>(static_cast<std::ptrdiff_t>(count_of(old)) + update <= max(),
+    const std::int64_t count = count_of(old);
+    detail::expects<Platform>(count + update <= max(),
                               "counting_semaphore::release: count would exceed max()");
-    mutant_after_publish(self);  // model builds only
-    const int n = wakes_needed(old, update);
-    if (n > 0) Platform::wake(self, n);  // up to min(update, waiters - count) sleepers
+    const std::uint32_t owed = tokens_owed(count, update);
+    // Permits past the claims stay in the count, for timed waiters among others.
+    const int timed_wakes = wakes_needed(waiters_of(old), count > 0 ? count : 0, update - owed);
+    if (owed == 0) {
+      // From here on an acquirer may have taken the permit and destroyed
+      // *this: only locals may be used.
+      mutant_after_publish(counted);  // model builds only
+    } else {
+      // A claimant this release covers cannot return before this step, so
+      // *this is still alive. release: pairs with the claimant's CAS in
+      // take_token() that takes one of these tokens.
+      const state_t t = tokens_.fetch_add(owed, release_order());
+      // From here on *this may have been destroyed: only locals may be used.
+      mutant_after_publish(handed);  // model builds only
+      const int n = wakes_needed(sleepers_of(t), tokens_of(t), owed);
+      if (n > 0) Platform::wake(handed, n);  // up to min(owed, sleepers - tokens) sleepers
+    }
+    if (timed_wakes > 0) Platform::wake(counted, timed_wakes);
   }
 
   // Takes one permit, sleeping until one is available.
   void acquire() noexcept {
-    if (try_acquire()) return;
-    (void)acquire_slow<false>(typename clock::time_point{});
+    // acquire: pairs with the release() whose permit this takes when the old
+    // count was positive; otherwise this left a claim and waits for a token.
+    const state_t old = state_.fetch_sub(1, acquire_order());
+    if (count_of(old) > (Platform::mutated(mutation::claim_at_zero_takes) ? -1 : 0)) return;
+    take_token();
   }
 
   // Takes one permit if one is available now; never blocks. Returns false only
   // when it observed a count of zero during the call: contention alone (a
   // failed compare-exchange) never makes it fail, and a release that happens
-  // before the call is always seen.
+  // before the call is always seen. Permits that releases handed to claimed
+  // acquires are not available.
   [[nodiscard]] bool try_acquire() noexcept {
     // relaxed: only a guess for the CAS below, which validates it.
     state_t s = state_.load(std::memory_order_relaxed);
     while (count_of(s) > 0) {
-      if (Platform::mutated(mutation::try_acquire_defers) && waiters_of(s) > 0) return false;
+      if (mutant_defers(s)) return false;  // model builds only
       if (Platform::mutated(mutation::check_then_act)) {
         // The bug: acts on the count it checked, in a separate step.
         state_.fetch_sub(1, std::memory_order_acquire);
@@ -169,12 +219,13 @@ class counting_semaphore {
   }
 
   // Takes one permit, waiting at most `rel_time`. Returns false on timeout. A
-  // zero or negative duration behaves as try_acquire().
+  // zero or negative duration behaves as try_acquire(). Takes only permits
+  // that no acquire() has claimed (see "Progress").
   template <class Rep, class Period>
   [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& rel_time) noexcept {
     if (try_acquire()) return true;
     if (rel_time <= rel_time.zero()) return false;
-    return acquire_slow<true>(detail::deadline_after<clock>(clock::now(), rel_time)) ==
+    return wait_for_count(detail::deadline_after<clock>(clock::now(), rel_time)) ==
            detail::wait_status::acquired;
   }
 
@@ -196,37 +247,56 @@ class counting_semaphore {
 
   // A racy snapshot of the internal state, for tests and models only.
   struct snapshot {
-    std::uint32_t count;    // permits available
-    std::uint32_t waiters;  // threads registered as waiting
+    std::uint32_t count;    // permits available (0 while acquires have claims)
+    std::uint32_t waiters;  // threads inside acquire: claims, and registered timed waiters
   };
   snapshot debug_snapshot() const noexcept {
     // relaxed: a diagnostic read, synchronises with nothing.
     const state_t s = state_.load(std::memory_order_relaxed);
-    return {count_of(s), waiters_of(s)};
+    // relaxed: as above (the two loads are not one snapshot).
+    const state_t t = tokens_.load(std::memory_order_relaxed);
+    const std::int64_t count = count_of(s);
+    // Every sleeper holds a claim; the larger figure shows a registration leak.
+    const std::uint32_t claims =
+        std::max<std::uint32_t>(static_cast<std::uint32_t>(count < 0 ? -count : 0) + tokens_of(t),
+                                sleepers_of(t));
+    return {static_cast<std::uint32_t>(count > 0 ? count : 0), waiters_of(s) + claims};
   }
 
  private:
-  // The wake rule: how many sleepers a release of `update` permits wakes, given
-  // the state `old` its fetch_add replaced. Wake only the waiters that the
-  // permits already counted do not cover. The invariant min(count, waiters) <=
-  // awake registered waiters + wakes in flight holds before this release; an
-  // awake waiter re-checks the count before it sleeps again (and sleeps only at
-  // count 0), so up to count_of(old) waiters are provided for already, and
-  // waking min(update, waiters - count) restores the invariant. A woken waiter
-  // stays registered until it runs; without this rule every release that finds
-  // it registered would make a futile wake system call. (Proof sketch with
-  // interleavings: the end of this file; models no_lost_wakeup/*.)
-  static int wakes_needed(state_t old, std::ptrdiff_t update) noexcept {
-    if (mutant_wake_rule()) return mutant_wakes(old, update);  // model builds only
-    return wakes_beyond(waiters_of(old), count_of(old), update);
+  // The tokens a release of `update` permits owes to claimants, given the
+  // count `count` its fetch_add replaced: one per claim it covers.
+  static std::uint32_t tokens_owed(std::int64_t count, std::ptrdiff_t update) noexcept {
+    if (count >= 0 || Platform::mutated(mutation::release_ignores_claims)) return 0;
+    if (Platform::mutated(mutation::token_for_every_permit)) {
+      return static_cast<std::uint32_t>(update);  // the bug: owes more than the claims
+    }
+    return static_cast<std::uint32_t>(std::min<std::int64_t>(update, -count));
   }
 
-  // min(update, waiters - covered): 0 when every registered waiter has a
+  // The wake rule, for either word: how many of `sleepers` a release that
+  // adds `update` permits (or tokens) wakes, given `covered`, the permits (or
+  // tokens) its read-modify-write found there. Wake only the sleepers that
+  // those do not cover. The invariant min(covered, sleepers) <= awake
+  // registered sleepers + wakes in flight holds before this release; an awake
+  // sleeper re-checks before it sleeps again (and sleeps only while nothing is
+  // there for it), so up to `covered` sleepers are provided for already, and
+  // waking min(update, sleepers - covered) restores the invariant. A woken
+  // sleeper stays registered until it runs; without this rule every release
+  // that finds it registered would make a futile wake system call. (Proof
+  // sketch with interleavings: the end of this file; models no_lost_wakeup/*.)
+  static int wakes_needed(std::uint32_t sleepers, std::int64_t covered,
+                          std::int64_t update) noexcept {
+    if (mutant_wake_rule()) return mutant_wakes(sleepers, covered, update);  // model builds only
+    return wakes_beyond(sleepers, covered, update);
+  }
+
+  // min(update, sleepers - covered): 0 when every registered sleeper has a
   // permit or a wake coming.
-  static int wakes_beyond(std::uint32_t waiters, std::uint32_t covered,
-                          std::ptrdiff_t update) noexcept {
-    if (waiters <= covered) return 0;
-    return static_cast<int>(std::min<std::ptrdiff_t>(update, waiters - covered));
+  static int wakes_beyond(std::uint32_t sleepers, std::int64_t covered,
+                          std::int64_t update) noexcept {
+    if (update <= 0 || sleepers <= covered) return 0;
+    return static_cast<int>(std::min<std::int64_t>(update, sleepers - covered));
   }
 
   static constexpr std::memory_order release_order() noexcept {
@@ -239,10 +309,51 @@ class counting_semaphore {
                                                         : std::memory_order_acquire;
   }
 
-  // The slow path of acquire (Timed == false) and try_acquire_for/until
-  // (Timed == true): spin, then register as a waiter and sleep on the count.
-  template <bool Timed>
-  detail::wait_status acquire_slow(typename clock::time_point deadline) noexcept {
+  static constexpr state_t deregister(state_t one) noexcept {
+    return Platform::mutated(mutation::waiter_count_off_by_one) ? 0 : one;
+  }
+
+  // The rest of acquire() after it left a claim: a release owes this thread a
+  // token. Spins, then registers as a sleeper and sleeps on the token word.
+  void take_token() noexcept {
+    if (detail::spin_until<Platform>([this] { return try_take_token(); })) return;
+    // relaxed: only release's token fetch_add reads the sleeper count, so the
+    // modification order of this word alone decides whether a release sees
+    // this sleeper; if the release came first, `t` shows its token.
+    state_t t = tokens_.fetch_add(one_sleeper, std::memory_order_relaxed) + one_sleeper;
+    for (;;) {
+      if (tokens_of(t) > 0) {
+        // Take a token and deregister in one step. acquire: pairs with the
+        // release() whose token this takes.
+        if (tokens_.compare_exchange_strong(t, t - 1 - deregister(one_sleeper), acquire_order(),
+                                            std::memory_order_relaxed)) {
+          return;
+        }
+        continue;  // `t` now holds the current value
+      }
+      Platform::wait(tokens_, 0);
+      // relaxed: the CAS above validates it and does the acquire.
+      t = tokens_.load(std::memory_order_relaxed);
+    }
+  }
+
+  // Takes a token if one is there (the spin phase of take_token()).
+  bool try_take_token() noexcept {
+    // relaxed: only a guess for the CAS below, which validates it.
+    state_t t = tokens_.load(std::memory_order_relaxed);
+    while (tokens_of(t) > 0) {
+      // acquire: pairs with the release() whose token this takes.
+      if (tokens_.compare_exchange_strong(t, t - 1, acquire_order(), std::memory_order_relaxed)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The slow path of try_acquire_for/until: spin, then register as a timed
+  // waiter on the count word and sleep until a permit is in the count or the
+  // deadline passes. Leaves no claim, so a timeout has nothing to withdraw.
+  detail::wait_status wait_for_count(typename clock::time_point deadline) noexcept {
     using detail::wait_status;
     if (detail::spin_until<Platform>([this] { return try_acquire(); })) {
       return wait_status::acquired;
@@ -256,17 +367,15 @@ class counting_semaphore {
       if (count_of(s) > 0) {
         // Take a permit and deregister in one step. acquire: pairs with the
         // release() whose permit this takes.
-        const state_t deregister =
-            Platform::mutated(mutation::waiter_count_off_by_one) ? 0 : one_waiter;
-        if (state_.compare_exchange_strong(s, s - 1 - deregister, acquire_order(),
+        if (state_.compare_exchange_strong(s, s - 1 - deregister(one_waiter), acquire_order(),
                                            std::memory_order_relaxed)) {
           return wait_status::acquired;
         }
         continue;  // `s` now holds the current state
       }
-      if (Timed && timed_out) {
+      if (timed_out) {
         if (Platform::mutated(mutation::timeout_keeps_waiter)) return wait_status::timed_out;
-        // Deregister, but only while the count is still zero: a permit that
+        // Deregister, but only while no permit is in the count: a permit that
         // arrived meanwhile is taken above instead of reported as a timeout.
         // (A plain fetch_sub would lose no wakeup either: a release wakes only
         // sleeping threads, and this one no longer sleeps.)
@@ -277,11 +386,9 @@ class counting_semaphore {
         }
         continue;
       }
-      if constexpr (Timed) {
-        if (!Platform::wait_until(state_, 0, deadline)) timed_out = true;
-      } else {
-        Platform::wait(state_, 0);
-      }
+      // Sleeps only while the count word still shows no permit (claims may
+      // change it; then the futex returns at once and this loop re-checks).
+      if (!Platform::wait_until(state_, static_cast<std::uint32_t>(s), deadline)) timed_out = true;
       // relaxed: the CAS above validates it and does the acquire.
       s = state_.load(std::memory_order_relaxed);
     }
@@ -292,11 +399,20 @@ class counting_semaphore {
   // the real platform, so they compile to nothing there. The models show
   // that each bug is caught (docs/verification.md, "Mutants").
   void mutant_before_publish() noexcept {
-    // The bug: wakes first; the woken waiter finds no permit and sleeps
-    // again (and wakes_needed() wakes nobody: it woke already).
+    // The bug: wakes first; the woken sleeper finds nothing and sleeps again
+    // (and wakes_needed() wakes nobody: it woke already).
     if (!Platform::mutated(mutation::wake_before_publish)) return;
-    const auto waiting = waiters_of(state_.load(std::memory_order_relaxed));  // mutant read
+    const auto waiting = waiters_of(state_.load(std::memory_order_relaxed));   // mutant read
+    const auto sleeping = sleepers_of(tokens_.load(std::memory_order_relaxed));  // mutant read
     if (waiting != 0) Platform::wake(&state_, static_cast<int>(waiting));
+    if (sleeping != 0) Platform::wake(&tokens_, static_cast<int>(sleeping));
+  }
+
+  // The bug of try_acquire_defers: fails while other acquires wait (timed
+  // waiters registered, or claimants with tokens still to take), permits or not.
+  bool mutant_defers(state_t s) const noexcept {
+    if (!Platform::mutated(mutation::try_acquire_defers)) return false;
+    return waiters_of(s) > 0 || tokens_.load(std::memory_order_relaxed) != 0;  // mutant read
   }
 
   static void mutant_after_publish(
@@ -314,23 +430,23 @@ class counting_semaphore {
   }
 
   // The wake rule as each wake-rule mutant gets it wrong.
-  static int mutant_wakes(state_t old, std::ptrdiff_t update) noexcept {
-    const std::uint32_t waiters = waiters_of(old);
-    const std::uint32_t count = count_of(old);
+  static int mutant_wakes(std::uint32_t sleepers, std::int64_t covered,
+                          std::int64_t update) noexcept {
     if (Platform::mutated(mutation::skip_wake)) return 0;            // never wakes
     if (Platform::mutated(mutation::wake_before_publish)) return 0;  // woke before publishing
     if (Platform::mutated(mutation::wake_only_from_zero)) {
       // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1.
-      return count != 0 ? 0 : update == 1 ? 1 : INT_MAX;
+      if (update <= 0 || sleepers == 0) return 0;
+      return covered != 0 ? 0 : update == 1 ? 1 : INT_MAX;
     }
     if (Platform::mutated(mutation::covered_counts_own_permits)) {
-      return wakes_beyond(waiters, count + static_cast<std::uint32_t>(update),
-                          update);  // counts its own permits
+      return wakes_beyond(sleepers, covered + update, update);  // counts its own permits
     }
-    return std::min(wakes_beyond(waiters, count, update), 1);  // wake_one_for_many: one at most
+    return std::min(wakes_beyond(sleepers, covered, update), 1);  // wake_one_for_many
   }
 
-  typename Platform::template atomic<state_t> state_;
+  typename Platform::template atomic<state_t> state_;   // the count word
+  typename Platform::template atomic<state_t> tokens_;  // the token word
 };
 
 // A semaphore with at most one permit: max() == 1. Releasing a binary
@@ -342,53 +458,73 @@ using binary_semaphore = basic_binary_semaphore<>;
 }  // namespace vsem
 
 // ---------------------------------------------------------------------------
-// Why release() skips covered waiters: the wake rule and its invariant.
+// Why release() skips covered sleepers: the wake rule and its invariant.
 //
-// Rule. release(n) wakes min(n, waiters - count) sleepers, with waiters and
-// count as its own fetch_add saw them, and makes no system call when
-// waiters <= count. A woken waiter stays registered until it runs and takes
-// its permit (one compare-exchange that takes the permit and deregisters).
+// The rule is the same on both words. On the token word the "permits" are
+// tokens and the sleepers are claimants registered there; on the count word
+// the permits are the positive part of the count and the sleepers are timed
+// waiters. Below, "count" is either.
 //
-// Invariant I: min(count, waiters) <= awake registered waiters + wakes in flight.
+// Rule. A release that adds k (tokens, or permits left in the count) wakes
+// min(k, sleepers - count) sleepers, with sleepers and count as its own
+// read-modify-write saw them, and makes no system call when sleepers <= count.
+// A woken sleeper stays registered until it runs and takes its permit (one
+// compare-exchange that takes the permit and deregisters).
+//
+// Invariant I: min(count, sleepers) <= awake registered sleepers + wakes in flight.
 // Every step of every thread keeps it:
-//   - release(k) that saw count < waiters: the left side grows by
-//     min(k, waiters - count), exactly the number of wakes it issues; one that
-//     saw count >= waiters leaves the left side unchanged and issues none.
+//   - A release that saw count < sleepers: the left side grows by
+//     min(k, sleepers - count), exactly the number of wakes it issues; one
+//     that saw count >= sleepers leaves the left side unchanged and issues none.
 //   - A wake arrives: a sleeper becomes awake (one in flight fewer, one awake
-//     more), or it finds no sleeper, and then every registered waiter is awake.
-//   - A waiter registers (fetch_add on the same word): it is awake, so the right
-//     side grows by one, at least as much as the left.
-//   - An awake waiter takes a permit: both sides drop by one.
-//   - An awake waiter sleeps again only through the futex compare, which
-//     succeeds only while the count is 0: the left side is 0 then.
-//   - try_acquire() (a barging thread) only lowers the count; a timed-out
-//     waiter deregisters only while the count is 0.
+//     more), or it finds no sleeper, and then every registered sleeper is awake.
+//   - A sleeper registers (fetch_add on the same word): it is awake, so the
+//     right side grows by one, at least as much as the left.
+//   - An awake sleeper takes a permit: both sides drop by one.
+//   - An awake sleeper sleeps again only through the futex compare, which
+//     succeeds only while the count is 0 (on the count word: at most 0): the
+//     left side is 0 then.
+//   - Unregistered takers (try_acquire, acquire's fetch_sub, a claimant still
+//     spinning) only lower the count, and a claim lowers a count that is at
+//     most 0; a timed-out waiter deregisters only while the count is at most 0.
 // When no thread runs and no wake is in flight the right side is 0, so
-// min(count, waiters) = 0: a permit and a sleeper are never stranded together.
-// Models: no_lost_wakeup/*, libcxx_46357_two_waiters; the mutant
-// covered_counts_own_permits (counting the release's own permits as covering)
-// is caught as a deadlock.
+// min(count, sleepers) = 0: a permit and a sleeper are never stranded together.
 //
-// Interleaving 1: the lost wakeup of libc++ 46357, which this rule avoids. W1 and
-// W2 sleep (count 0, waiters 2); R1 and R2 each call release(1).
+// Claims and tokens. Tokens plus tokens in flight (owed by a release between
+// its two read-modify-writes) equal the claims that releases have covered and
+// claimants have not yet collected, so every claimant that a release covered
+// finds a token, and the release's token fetch_add is the step that lets the
+// last claimant it covers return (which is why it is release()'s last access,
+// see "Destruction"). A claimant takes any token, not necessarily the one
+// owed to it; tokens are interchangeable, and each claimant takes exactly one.
 //
-//   step  thread  operation                     (count, waiters) after   wakes
-//   1     R1      fetch_add(1) saw (0, 2)       (1, 2)                   min(1, 2-0) = 1
-//   2     R2      fetch_add(1) saw (1, 2)       (2, 2)                   min(1, 2-1) = 1
-//   3     W1      woken; CAS takes a permit     (1, 1)
-//   4     W2      woken; CAS takes a permit     (0, 0)
+// Models: no_lost_wakeup/*, libcxx_46357_two_waiters, timed_acquire/*; the
+// mutant covered_counts_own_permits (counting the release's own permits as
+// covering) is caught as a deadlock, and release_ignores_claims,
+// token_for_every_permit and claim_at_zero_takes break the claim accounting.
 //
-// libc++ woke only on a 0 -> 1 transition: at step 2 it saw count 1 and woke
-// nobody, and W2 slept for good beside a permit.
+// Interleaving 1: the lost wakeup of libc++ 46357, which this rule avoids. C1
+// and C2 have claimed and sleep (count -2; tokens 0, sleepers 2); R1 and R2
+// each call release(1).
 //
-// Interleaving 2: the futile wake this rule saves. W1 was woken by R1 and has
-// not run yet; R2 calls release(1).
+//   step  thread  operation                          tokens, sleepers after   wakes
+//   1     R1      count -2 -> -1; token fetch_add    (1, 2)                   min(1, 2-0) = 1
+//   2     R2      count -1 ->  0; token fetch_add    (2, 2)                   min(1, 2-1) = 1
+//   3     C1      woken; CAS takes a token           (1, 1)
+//   4     C2      woken; CAS takes a token           (0, 0)
 //
-//   step  thread  operation                     (count, waiters) after   wakes
-//   1     R1      fetch_add(1) saw (0, 1)       (1, 1)                   1 (W1)
-//   2     R2      fetch_add(1) saw (1, 1)       (2, 1)                   0: W1 is covered
-//   3     W1      runs; CAS takes a permit      (1, 0)
+// libc++ woke only on a 0 -> 1 transition: at step 2 it saw 1 and woke
+// nobody, and C2 slept for good beside a permit.
 //
-// Waking whenever a waiter is registered would make step 2 a system call that
-// wakes nobody; in a two-semaphore channel that was 1.0-2.2 futile wakes per item.
+// Interleaving 2: the futile wake this rule saves. C1 was woken by R1 and has
+// not run yet; C2 has claimed and is still spinning; R2 calls release(1).
+//
+//   step  thread  operation                          tokens, sleepers after   wakes
+//   1     R1      count -2 -> -1; token fetch_add    (1, 1)                   1 (C1)
+//   2     R2      count -1 ->  0; token fetch_add    (2, 1)                   0: C1 is covered
+//   3     C2      spin: CAS takes a token            (1, 1)
+//   4     C1      runs; CAS takes a token            (0, 0)
+//
+// Waking whenever a sleeper is registered would make step 2 a system call that
+// wakes nobody.
 // ---------------------------------------------------------------------------
