@@ -76,10 +76,10 @@ VSEM_REGISTER_RUNS(
                                        "binary_semaphore, spurious futex wakeups on",
                                        "3 threads x 1 critical section, count 1",
                                        with_spurious(random_search(500000))),
-    mutant_run<two_threads_one_round>(vsem::mutation::relaxed_acquire, "binary_semaphore/lock_2x1",
-                                      "a relaxed permit-taking acquire lets two critical sections race",
-                                      full_search(), rl::test_result_data_race, "semaphore.hpp",
-                                      "state_.fetch_sub(1, acquire_order())"),
+    mutant_run<two_threads_one_round>(
+        vsem::mutation::relaxed_acquire, "binary_semaphore/lock_2x1",
+        "a relaxed permit-taking acquire lets two critical sections race", full_search(),
+        rl::test_result_data_race, "semaphore.hpp", "state_.fetch_sub(1, acquire_order())"),
     mutant_run<two_threads_one_round>(
         vsem::mutation::relaxed_release, "binary_semaphore/lock_2x1",
         "a relaxed release lets two critical sections race", full_search(),
@@ -87,8 +87,7 @@ VSEM_REGISTER_RUNS(
         "state_.fetch_add(static_cast<state_t>(update), release_order())"),
     mutant_run<two_threads_one_round>(
         vsem::mutation::claim_at_zero_takes, "binary_semaphore/lock_2x1",
-        "an acquire that takes a permit at count 0 lets two critical sections race",
-        full_search(), rl::test_result_data_race, "semaphore.hpp",
-        "state_.fetch_sub(1, acquire_order())"))
+        "an acquire that takes a permit at count 0 lets two critical sections race", full_search(),
+        rl::test_result_data_race, "semaphore.hpp", "state_.fetch_sub(1, acquire_order())"))
 
 }  // namespace

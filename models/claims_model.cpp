@@ -27,8 +27,8 @@ using namespace std::chrono_literals;
 // SplitReleasers); thread 1 claims with acquire(); thread 2 tries a timed
 // acquire.
 template <bool SplitReleasers>
-struct claimant_and_timed : vsem::engine::test<claimant_and_timed<SplitReleasers>,
-                                               SplitReleasers ? 4 : 3> {
+struct claimant_and_timed
+    : vsem::engine::test<claimant_and_timed<SplitReleasers>, SplitReleasers ? 4 : 3> {
   semaphore sem{0};
   P::atomic<int> timed_got{0};
 
@@ -66,8 +66,8 @@ VSEM_REGISTER_RUNS(
                             "acquire(), try_acquire_for, one release(2); count 0",
                             context_bound(4)),
     model_run<one_releaser>("claims/claimant_and_timed/deep", property,
-                            "acquire(), try_acquire_for, one release(2); count 0",
-                            context_bound(6), tier::deep),
+                            "acquire(), try_acquire_for, one release(2); count 0", context_bound(6),
+                            tier::deep),
     model_run<one_releaser>("claims/claimant_and_timed/random", "claims, spurious futex wakeups on",
                             "acquire(), try_acquire_for, one release(2); count 0",
                             with_spurious(random_search(500000))),
@@ -80,8 +80,8 @@ VSEM_REGISTER_RUNS(
     mutant_run<one_releaser>(vsem::mutation::token_for_every_permit, "claims/claimant_and_timed",
                              "a release that hands a token per permit leaves a token nobody "
                              "claimed: a permit counted twice",
-                             context_bound(2), rl::test_result_user_assert_failed,
-                             "semaphore.hpp", "tokens_.fetch_add(owed, release_order())"),
+                             context_bound(2), rl::test_result_user_assert_failed, "semaphore.hpp",
+                             "tokens_.fetch_add(owed, release_order())"),
     mutant_run<one_releaser>(vsem::mutation::release_ignores_claims, "claims/claimant_and_timed",
                              "a release that owes claimants nothing leaves the claimant asleep: "
                              "deadlock",

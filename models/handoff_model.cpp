@@ -57,9 +57,10 @@ VSEM_REGISTER_RUNS(
                        "1 producer, 1 consumer, 1 item, count 0", full_search()),
     model_run<handoff>("handoff/spurious", "as handoff, with spurious futex wakeups",
                        "1 producer, 1 consumer, 1 item, count 0", with_spurious(full_search())),
-    model_run<timed_handoff>(
-        "handoff/timed", "release happens-before a timed acquire that takes the permit",
-        "1 producer, 1 timed consumer (try_acquire_for), 1 item, count 0", full_search()),
+    model_run<timed_handoff>("handoff/timed",
+                             "release happens-before a timed acquire that takes the permit",
+                             "1 producer, 1 timed consumer (try_acquire_for), 1 item, count 0",
+                             full_search()),
     mutant_run<handoff>(vsem::mutation::relaxed_release, "handoff",
                         "a relaxed release gives the consumer no happens-before: data race",
                         full_search(), rl::test_result_data_race, "semaphore.hpp", release_publish),

@@ -14,9 +14,10 @@ namespace vsem {
 enum class mutation {
   none,
   // counting_semaphore (vsem/semaphore.hpp)
-  relaxed_release,          // release's fetch_add is relaxed: no happens-before to the acquirer
-  relaxed_acquire,          // the permit- and token-taking steps are relaxed: no happens-before from the releaser
-  skip_wake,                // release never wakes a sleeping waiter
+  relaxed_release,  // release's fetch_add is relaxed: no happens-before to the acquirer
+  relaxed_acquire,  // the permit- and token-taking steps are relaxed: no happens-before from the
+                    // releaser
+  skip_wake,        // release never wakes a sleeping waiter
   wake_only_from_zero,      // libc++ issue 46357: wake only on a 0 -> n transition, one for n == 1
   wake_one_for_many,        // release(n) wakes one waiter however many permits it adds
   touch_after_release,      // release reads the object after its permit is visible (glibc 12674)

@@ -123,8 +123,7 @@ class counting_semaphore {
   // Creates a semaphore holding `desired` permits.
   // Requires 0 <= desired <= max() (checked).
   constexpr explicit counting_semaphore(std::ptrdiff_t desired) noexcept
-      : state_(static_cast<state_t>(count_bias + static_cast<std::uint32_t>(desired))),
-        tokens_(0) {
+      : state_(static_cast<state_t>(count_bias + static_cast<std::uint32_t>(desired))), tokens_(0) {
     detail::expects<Platform>(desired >= 0, "counting_semaphore: initial count is negative");
     detail::expects<Platform>(desired <= max(), "counting_semaphore: initial count exceeds max()");
   }
@@ -257,9 +256,8 @@ class counting_semaphore {
     const state_t t = tokens_.load(std::memory_order_relaxed);
     const std::int64_t count = count_of(s);
     // Every sleeper holds a claim; the larger figure shows a registration leak.
-    const std::uint32_t claims =
-        std::max<std::uint32_t>(static_cast<std::uint32_t>(count < 0 ? -count : 0) + tokens_of(t),
-                                sleepers_of(t));
+    const std::uint32_t claims = std::max<std::uint32_t>(
+        static_cast<std::uint32_t>(count < 0 ? -count : 0) + tokens_of(t), sleepers_of(t));
     return {static_cast<std::uint32_t>(count > 0 ? count : 0), waiters_of(s) + claims};
   }
 
@@ -402,7 +400,7 @@ class counting_semaphore {
     // The bug: wakes first; the woken sleeper finds nothing and sleeps again
     // (and wakes_needed() wakes nobody: it woke already).
     if (!Platform::mutated(mutation::wake_before_publish)) return;
-    const auto waiting = waiters_of(state_.load(std::memory_order_relaxed));   // mutant read
+    const auto waiting = waiters_of(state_.load(std::memory_order_relaxed));     // mutant read
     const auto sleeping = sleepers_of(tokens_.load(std::memory_order_relaxed));  // mutant read
     if (waiting != 0) Platform::wake(&state_, static_cast<int>(waiting));
     if (sleeping != 0) Platform::wake(&tokens_, static_cast<int>(sleeping));
