@@ -23,9 +23,9 @@ using P = vsem::engine::platform;
 using semaphore = vsem::counting_semaphore<2, P>;
 using namespace std::chrono_literals;
 
-// Thread 0 releases `Plan` in order (thread 3 the second release(1) when
-// SplitReleasers); thread 1 claims with acquire(); thread 2 tries a timed
-// acquire.
+// Thread 0 calls release(2), or release(1) with thread 3 calling the other
+// release(1) when SplitReleasers; thread 1 claims with acquire(); thread 2
+// tries a timed acquire.
 template <bool SplitReleasers>
 struct claimant_and_timed
     : vsem::engine::test<claimant_and_timed<SplitReleasers>, SplitReleasers ? 4 : 3> {
