@@ -184,6 +184,13 @@ VSEM_REGISTER_RUNS(
         "a push that reports closed before close() has finished lets its caller free the "
         "channel under close()",
         context_bound(2), rl::test_result_user_assert_failed, "channel.hpp",
-        "(tail & closed_bit) == 0 || (poppers & finished_bit) != 0"))
+        "(tail & closed_bit) == 0 || (poppers & finished_bit) != 0"),
+    mutant_run<consumer_destroys>(
+        vsem::mutation::channel_woken_sleeps_unregistered, "channel_destroy_on_closed/consumer",
+        "a consumer that a wake counted out and that sleeps again as if still counted takes "
+        "back a registration it no longer holds: the count wraps, and the destructor finds a "
+        "sleeper that is not there",
+        context_bound(3), rl::test_result_user_assert_failed, "channel_wait.hpp",
+        "timed_out = !Platform::wait_until(place, static_cast<std::uint32_t>(e), deadline);"))
 
 }  // namespace

@@ -582,6 +582,12 @@ VSEM_REGISTER_RUNS(
         "a try_push that claims a ticket while the channel is full waits for a consumer "
         "instead of reporting full: deadlock",
         context_bound(2), rl::test_result_deadlock, "channel.hpp",
-        "const auto head = static_cast<ticket>(head_.load(std::memory_order_seq_cst));"))
+        "const auto head = static_cast<ticket>(head_.load(std::memory_order_seq_cst));"),
+    mutant_run<delivery<1, 2, 1, 2>>(
+        vsem::mutation::channel_wake_one_counted_out, "channel_1p2c_cap1",
+        "a wake that counts both sleeping consumers out but wakes one leaves the other asleep "
+        "and uncounted, so no later push wakes it: deadlock",
+        context_bound(2), rl::test_result_deadlock, "channel_wait.hpp",
+        "Platform::wake(&place, one ? 1 : INT_MAX);"))
 
 }  // namespace

@@ -170,7 +170,7 @@ class basic_channel {
   // A waiting place (push_waiters_, pop_waiters_): bits 0..31 an epoch (the
   // futex word), bumped by 2 to wake sleepers; its bit 0 is set once, as
   // close()'s last access (pop_waiters_ only). Bits 32..63 count the threads
-  // registered to sleep there.
+  // registered there since the last wake (channel_wait.hpp).
   static constexpr std::uint64_t finished_bit = 1;
 
   // Orders. The claims and the sleep/wake handshake need seq_cst (their

@@ -30,13 +30,15 @@ enum class mutation {
   token_for_every_permit,      // release hands claimants a token per permit, not per claim
   claim_at_zero_takes,         // acquire's fetch_sub takes a permit when the old count was 0
   // channel (vsem/channel.hpp)
-  channel_close_no_wake,            // close() marks the channel closed but wakes no waiter
-  channel_close_skips_producers,    // close() forgets producers blocked on a full channel
-  channel_early_publish,            // pop hands the cell to the next producer before moving out
-  channel_close_ignores_in_flight,  // a pop sees closed while pushes that claimed still store
-  channel_report_closed_early,      // push or pop returns closed before close() has finished
-  channel_notify_after_publish,     // a push wakes consumers after handing its item over
-  channel_claim_when_full,          // a push claims a ticket whose cell holds an unclaimed item
+  channel_close_no_wake,              // close() marks the channel closed but wakes no waiter
+  channel_close_skips_producers,      // close() forgets producers blocked on a full channel
+  channel_early_publish,              // pop hands the cell to the next producer before moving out
+  channel_close_ignores_in_flight,    // a pop sees closed while pushes that claimed still store
+  channel_report_closed_early,        // push or pop returns closed before close() has finished
+  channel_notify_after_publish,       // a push wakes consumers after handing its item over
+  channel_claim_when_full,            // a push claims a ticket whose cell holds an unclaimed item
+  channel_wake_one_counted_out,       // a wake counts every registered thread out but wakes one
+  channel_woken_sleeps_unregistered,  // a thread counted out by a wake sleeps again, unregistered
   // Caught only by the generated clients' linearizability check (models/lin/):
   channel_empty_while_claimed,  // try_pop reports empty while a push that claimed its cell stores
   channel_full_while_claimed,   // a push reports full while a pop that claimed its cell moves out
@@ -68,6 +70,8 @@ inline constexpr const char* mutation_names[] = {
     "channel_report_closed_early",
     "channel_notify_after_publish",
     "channel_claim_when_full",
+    "channel_wake_one_counted_out",
+    "channel_woken_sleeps_unregistered",
     "channel_empty_while_claimed",
     "channel_full_while_claimed",
     "try_acquire_defers",

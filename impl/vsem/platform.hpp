@@ -27,6 +27,8 @@
 //   P::spin_limit()   how many times to re-check before sleeping; P::pause() is
 //                     the CPU hint between two checks; P::spin_feedback(won)
 //                     tells the policy whether the last spin found a permit.
+//   P::yield_limit()  how many times a channel wait gives up its CPU
+//                     (P::yield(), re-checking after each) before it spins.
 //   P::contract_violation(what, where)
 //                     reports a violated precondition; never returns. The OS
 //                     platform prints and aborts (vsem/config.hpp); the model
@@ -50,6 +52,8 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+
+#include <sched.h>
 
 #include "config.hpp"
 #include "mutation.hpp"
@@ -166,6 +170,15 @@ struct os_platform {
     if (s.probing) s.until_probe = s.probe_interval;
     s.probing = false;
   }
+  // A channel thread that finds the channel full or empty, or its cell not
+  // yet handed over, first yields its CPU a few times, then spins. Where the
+  // thread it waits for shares its CPU (one core, or more threads than
+  // cores), the yield lets that thread run at once; where nothing else is
+  // runnable, a yield returns in well under a microsecond and only spaces
+  // out the re-checks, which leaves the other side's cache lines alone
+  // (measured against spinning first: docs/performance.md).
+  static int yield_limit() noexcept { return 8; }
+  static void yield() noexcept { ::sched_yield(); }
   static void pause() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -190,7 +203,7 @@ namespace detail {
 // the spin policy whether it won, and returns whether `ready()` came true.
 // The caller sleeps when it returns false.
 template <class Platform, class Ready>
-bool spin_until(Ready ready) noexcept {
+bool spin_until(Ready&& ready) noexcept {
   const int spins = Platform::spin_limit();
   for (int i = 0; i < spins; ++i) {
     Platform::pause();
@@ -201,6 +214,19 @@ bool spin_until(Ready ready) noexcept {
   }
   if (spins > 0) Platform::spin_feedback(false);
   return false;
+}
+
+// The channel's waits: yields the CPU up to Platform::yield_limit() times,
+// re-checking `ready()` after each, then spins as spin_until(). The caller
+// sleeps when it returns false. (`ready` is taken by reference: a copy of a
+// lambda is a memcpy, which GenMC cannot interpret.)
+template <class Platform, class Ready>
+bool yield_then_spin_until(Ready&& ready) noexcept {
+  for (int i = Platform::yield_limit(); i > 0; --i) {
+    Platform::yield();
+    if (ready()) return true;
+  }
+  return spin_until<Platform>(ready);
 }
 
 // Checks a precondition through the platform: compiles to nothing when

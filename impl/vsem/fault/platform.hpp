@@ -9,8 +9,8 @@
 //     must re-check and carry on;
 //   * random sched_yield() calls and short sleeps (1-20 us) before and after
 //     atomic operations, which widen race windows the way preemption does;
-//   * a spin limit of 0 or more at random, so both the spinning and the
-//     sleeping acquire paths run.
+//   * a spin limit and a yield limit of 0 or more at random, so both the
+//     spinning and the sleeping paths run.
 //
 // It never lies about time: a timed wait reports a timeout only when the
 // deadline has really passed.
@@ -192,6 +192,10 @@ struct platform {
     return detail::roll() ? 0 : static_cast<int>(detail::next_random() % 8);
   }
   static void pause() noexcept { os_platform::pause(); }
+  static int yield_limit() noexcept {
+    return detail::roll() ? 0 : static_cast<int>(detail::next_random() % 8);
+  }
+  static void yield() noexcept { os_platform::yield(); }
   static void spin_feedback(bool) noexcept {}
 
   [[noreturn]] static void contract_violation(const char* what, source_location where) noexcept {

@@ -66,7 +66,8 @@
 //   makes every wait loop unbounded, which a stateless checker cannot finish).
 //   That property is checked on the Relacy platform only.
 //
-// * spin_limit() is VSEM_GENMC_SPIN (default 1); pause() does nothing.
+// * spin_limit() is VSEM_GENMC_SPIN (default 1); pause() does nothing;
+//   yield_limit() is 0 (as on the Relacy platform).
 // * mutated(m) is true when m is VSEM_GENMC_MUTANT (a mutation's number): one
 //   compilation per mutant.
 // * contract_violation() fails the execution with GenMC's assertion report.
@@ -388,6 +389,8 @@ struct platform {
   static int spin_limit() noexcept { return VSEM_GENMC_SPIN; }
   static void spin_feedback(bool) noexcept {}
   static void pause() noexcept {}
+  static int yield_limit() noexcept { return 0; }
+  static void yield() noexcept {}
 
   [[noreturn]] static void contract_violation(const char* what, source_location where) noexcept {
     __VERIFIER_assert_fail(what, where.file_name(), static_cast<int>(where.line()));

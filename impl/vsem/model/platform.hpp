@@ -59,6 +59,8 @@
 //
 // * spin_limit() is fixed by the options (default 1): timing-driven logic would
 //   make runs non-deterministic, which Relacy forbids. pause() does nothing.
+//   yield_limit() is 0: a yield is one more re-check, as a spin is, and the
+//   spin_limit() re-checks already model those.
 //
 // * mutated(m) returns true when options::mutant is m: one model binary runs
 //   the suite against each named variation point (vsem/mutation.hpp).
@@ -440,6 +442,8 @@ struct platform {
   static int spin_limit() noexcept { return current_options().spin_limit; }
   static void spin_feedback(bool) noexcept {}  // fixed policy: runs must be deterministic
   static void pause() noexcept {}
+  static int yield_limit() noexcept { return 0; }
+  static void yield() noexcept {}
 
   [[noreturn]] static void contract_violation(const char* what, source_location where) {
     rl::ctx().fail_test(what, rl::test_result_user_assert_failed, detail::info_of(where));
