@@ -16,7 +16,7 @@ A variant NAME=PROGRAM is another build of vsem-channel-peer (say, of an earlier
 commit), run with --impl vsem under the name NAME: an A/B comparison in one run.
 
 A cell is P:CAPACITY:PLACEMENT (P producers and P consumers; placements as in
-run.sh: unpinned, two-cpus, one-cpu). Within a repetition the cells are walked
+run.sh: unpinned, two-cpus, one-cpu, loaded). Within a repetition the cells are walked
 in order and, in each cell, the systems in turn (the first rotates with the
 repetition). Figures are medians over the repetitions. Needs perf (Debian
 package linux-perf) and the syscalls tracepoints (root, or
@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -63,25 +64,52 @@ def command(prog, p, cap, placement, items):
         cmd.append("--pin")
     elif placement == "one-cpu":
         cmd = ["taskset", "-c", "0"] + cmd
-    elif placement != "unpinned":
-        sys.exit(f"costs.py: unknown placement {placement} (unpinned, two-cpus, one-cpu)")
+    elif placement not in ("unpinned", "loaded"):
+        sys.exit(f"costs.py: unknown placement {placement} "
+                 "(unpinned, two-cpus, one-cpu, loaded)")
     return cmd
+
+
+def start_spinners():
+    """One busy process per CPU, pinned to it (the `loaded` placement of run.sh)."""
+    spinners = [subprocess.Popen(["taskset", "-c", str(cpu), "sh", "-c", "while :; do :; done"])
+                for cpu in range(os.cpu_count() or 1)]
+    time.sleep(0.05)
+    return spinners
+
+
+def stop_spinners(spinners):
+    for sp in spinners:
+        sp.kill()
+    for sp in spinners:
+        sp.wait()
 
 
 def measure(cmd, timeout):
     """One run under perf stat: the program's JSON line and the counters."""
     perf = ["perf", "stat", "-x", ",", "-e", ",".join(e for e, _ in EVENTS), "--"]
-    r = subprocess.run(perf + cmd, capture_output=True, text=True, timeout=timeout)
-    if r.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: exit {r.returncode}: {r.stderr.strip()[-300:]}")
-    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("{")), None)
+    # A process group of its own, to kill perf and the program together on a
+    # timeout; not a session of its own, which would give it a scheduling
+    # autogroup of its own and shelter it from the `loaded` placement's
+    # spinners.
+    proc = subprocess.Popen(perf + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=os.setpgrp)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # perf and the program it runs
+        proc.communicate()
+        return None, None
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: exit {proc.returncode}: {err.strip()[-300:]}")
+    line = next((ln for ln in out.splitlines() if ln.startswith("{")), None)
     if line is None:
         raise RuntimeError(f"{' '.join(cmd)}: no result line")
     result = json.loads(line)
     if not result.get("checksum_ok"):
         raise RuntimeError(f"{' '.join(cmd)}: checksum mismatch")
     counters = {}
-    for ln in r.stderr.splitlines():
+    for ln in err.splitlines():
         fields = ln.split(",")
         if len(fields) < 3:
             continue
@@ -146,7 +174,11 @@ def main():
             for k in range(len(systems)):
                 system = systems[(k + rep) % len(systems)]
                 cmd = command(progs[system], *cell, args.items)
-                rate, counters = measure(cmd, args.timeout)
+                spinners = start_spinners() if cell[2] == "loaded" else []
+                try:
+                    rate, counters = measure(cmd, args.timeout)
+                finally:
+                    stop_spinners(spinners)
                 samples.setdefault((cell, system), []).append((rate, counters))
         print(f"costs.py: repetition {rep + 1}/{args.reps} done after {time.time() - t0:.0f} s",
               file=sys.stderr)
@@ -155,12 +187,17 @@ def main():
     rows = []
     for cell in cells:
         for system in systems:
-            runs = samples[(cell, system)]
+            runs = [r for r in samples[(cell, system)] if r[0] is not None]
             row = {"producers": cell[0], "capacity": cell[1], "placement": cell[2],
                    "system": system, "runs": len(runs),
+                   "timed_out": len(samples[(cell, system)]) - len(runs)}
+            if not runs:
+                rows.append(row)
+                continue
+            row.update({
                    "mitems_per_s": statistics.median(r for r, _ in runs),
                    "mitems_per_s_min": min(r for r, _ in runs),
-                   "mitems_per_s_max": max(r for r, _ in runs)}
+                   "mitems_per_s_max": max(r for r, _ in runs)})
             for _, key in EVENTS:
                 row[key + "_per_item"] = statistics.median(c[key] / args.items for _, c in runs)
             rows.append(row)
@@ -190,9 +227,14 @@ def main():
     ]
     for r in rows:
         cell = f"{r['producers']}P{r['producers']}C cap {r['capacity']}, {r['placement']}"
+        if not r["runs"]:
+            lines.append(f"| {cell} | {r['system']} | timed out ({r['timed_out']} of "
+                         f"{r['timed_out']}, > {args.timeout:g} s) | | | | |")
+            continue
+        note = f", {r['timed_out']} timed out" if r["timed_out"] else ""
         lines.append(
             f"| {cell} | {r['system']} | {fmt(r['mitems_per_s'])} "
-            f"({fmt(r['mitems_per_s_min'])}–{fmt(r['mitems_per_s_max'])}) "
+            f"({fmt(r['mitems_per_s_min'])}–{fmt(r['mitems_per_s_max'])}{note}) "
             f"| {fmt(r['cpu_ns_per_item'])} "
             f"| {fmt(r['futex_per_item'])} | {fmt(r['yields_per_item'])} "
             f"| {fmt(r['switches_per_item'])} |")

@@ -28,7 +28,9 @@
 //                     the CPU hint between two checks; P::spin_feedback(won)
 //                     tells the policy whether the last spin found a permit.
 //   P::yield_limit()  how many times a channel wait gives up its CPU
-//                     (P::yield(), re-checking after each) before it spins.
+//                     (P::yield(), re-checking after each) before it spins;
+//                     yield() returns false when yielding does not pay here,
+//                     and the wait stops yielding.
 //   P::contract_violation(what, where)
 //                     reports a violated precondition; never returns. The OS
 //                     platform prints and aborts (vsem/config.hpp); the model
@@ -177,8 +179,34 @@ struct os_platform {
   // runnable, a yield returns in well under a microsecond and only spaces
   // out the re-checks, which leaves the other side's cache lines alone
   // (measured against spinning first: docs/performance.md).
-  static int yield_limit() noexcept { return 8; }
-  static void yield() noexcept { ::sched_yield(); }
+  //
+  // The trap: where a busy thread that is no partner shares the CPU (a
+  // loaded machine), a yield hands it the CPU until the next scheduler tick
+  // (milliseconds), and nothing is gained. A yield to a partner returns in
+  // microseconds (the partner runs until it waits itself). So a yield that
+  // took longer than long_yield stops the yielding, and the thread's next
+  // cooldown_waits waits skip it (they spin and sleep: a futex wake brings
+  // a sleeper back ahead of a busy thread); then one wait tries again.
+  static constexpr int yields = 8;
+  static constexpr std::chrono::microseconds long_yield{500};
+  static constexpr int cooldown_waits = 8192;
+  static int& cooldown() noexcept {
+    thread_local int waits_left = 0;  // waits that skip the yields
+    return waits_left;
+  }
+  static int yield_limit() noexcept {
+    int& c = cooldown();
+    if (c == 0) return yields;
+    --c;
+    return 0;
+  }
+  static bool yield() noexcept {
+    const auto start = clock::now();
+    ::sched_yield();
+    if (clock::now() - start <= long_yield) return true;
+    cooldown() = cooldown_waits;
+    return false;
+  }
   static void pause() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -217,14 +245,16 @@ bool spin_until(Ready&& ready) noexcept {
 }
 
 // The channel's waits: yields the CPU up to Platform::yield_limit() times,
-// re-checking `ready()` after each, then spins as spin_until(). The caller
+// re-checking `ready()` after each (stopping early when a yield says it
+// does not pay), then spins as spin_until(). The caller
 // sleeps when it returns false. (`ready` is taken by reference: a copy of a
 // lambda is a memcpy, which GenMC cannot interpret.)
 template <class Platform, class Ready>
 bool yield_then_spin_until(Ready&& ready) noexcept {
   for (int i = Platform::yield_limit(); i > 0; --i) {
-    Platform::yield();
+    const bool again = Platform::yield();
     if (ready()) return true;
+    if (!again) break;
   }
   return spin_until<Platform>(ready);
 }

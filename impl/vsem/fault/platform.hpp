@@ -195,7 +195,10 @@ struct platform {
   static int yield_limit() noexcept {
     return detail::roll() ? 0 : static_cast<int>(detail::next_random() % 8);
   }
-  static void yield() noexcept { os_platform::yield(); }
+  static bool yield() noexcept {
+    ::sched_yield();
+    return true;
+  }
   static void spin_feedback(bool) noexcept {}
 
   [[noreturn]] static void contract_violation(const char* what, source_location where) noexcept {

@@ -390,7 +390,7 @@ struct platform {
   static void spin_feedback(bool) noexcept {}
   static void pause() noexcept {}
   static int yield_limit() noexcept { return 0; }
-  static void yield() noexcept {}
+  static bool yield() noexcept { return true; }
 
   [[noreturn]] static void contract_violation(const char* what, source_location where) noexcept {
     __VERIFIER_assert_fail(what, where.file_name(), static_cast<int>(where.line()));

@@ -443,7 +443,7 @@ struct platform {
   static void spin_feedback(bool) noexcept {}  // fixed policy: runs must be deterministic
   static void pause() noexcept {}
   static int yield_limit() noexcept { return 0; }
-  static void yield() noexcept {}
+  static bool yield() noexcept { return true; }
 
   [[noreturn]] static void contract_violation(const char* what, source_location where) {
     rl::ctx().fail_test(what, rl::test_result_user_assert_failed, detail::info_of(where));
