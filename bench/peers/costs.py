@@ -45,7 +45,7 @@ DEFAULT_CELLS = ("1:64:two-cpus 1:1024:two-cpus 2:1:two-cpus 2:64:two-cpus "
                  "1:64:one-cpu 1:1024:one-cpu 2:64:unpinned 2:1024:unpinned")
 
 
-def programs(args):
+def programs():
     cmake_build = os.environ.get("VSEM_BENCH_BUILD_DIR", os.path.join(ROOT, "build", "bench"))
     peers_build = os.environ.get("VSEM_PEERS_BUILD_DIR",
                                  os.path.join(ROOT, "build", "bench-peers"))
@@ -148,7 +148,7 @@ def main():
     args = ap.parse_args()
     if shutil.which("perf") is None:
         sys.exit("costs.py: perf is missing (apt-get install linux-perf)")
-    progs = programs(args)
+    progs = programs()
     for v in args.variant:
         name, sep, path = v.partition("=")
         if not sep or not name or not path:

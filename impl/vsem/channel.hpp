@@ -22,8 +22,8 @@
 // channel is empty. Only then does a thread sleep, on the producers' or the
 // consumers' waiting word, and the thread that unblocks it wakes it (notify());
 // when nobody sleeps, that costs one load. A thread whose cell is not ready yet
-// waits only for a push or pop that has already claimed its ticket (it spins
-// briefly, then sleeps on the stamp word); it never waits for a thread that is
+// waits only for a push or pop that has already claimed its ticket (it yields
+// and spins, then sleeps on the stamp word); it never waits for a thread that is
 // itself waiting for room or items.
 //
 // Results. Every operation returns a channel_status saying what happened:
